@@ -1,0 +1,114 @@
+package generator
+
+import (
+	"errors"
+	"io/fs"
+	"path"
+	"strings"
+)
+
+// Ignored reports whether a file or folder name is an editor leftover (swap,
+// backup, lock and temp files, hidden files) that no stage of statusgen
+// reads or watches.
+func Ignored(name string) bool {
+	if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "#") || strings.HasSuffix(name, "~") {
+		return true
+	}
+	for _, ext := range []string{".swp", ".swx", ".tmp", ".bak"} {
+		if strings.HasSuffix(name, ext) {
+			return true
+		}
+	}
+	return false
+}
+
+// Content is what a site's content/ folder says, read and parsed but not yet
+// checked against the site.
+type Content struct {
+	Site  *Site
+	Posts []*Post // sorted by path
+}
+
+// Load reads content/site.yaml and every post under content/ from the site
+// folder fsys. Problems go to errs; the result holds what could be read.
+func Load(fsys fs.FS, errs *ErrorList) *Content {
+	c := &Content{}
+	data, err := fs.ReadFile(fsys, SiteFile)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		errs.add(Pos{SiteFile, 1, 1}, "missing site file: every site declares its title, regions and services in %s", SiteFile)
+	case err != nil:
+		errs.add(Pos{SiteFile, 1, 1}, "cannot read: %v", err)
+	default:
+		c.Site = parseSite(data, errs)
+	}
+	for _, p := range postPaths(fsys, errs) {
+		if post := readPost(fsys, p, errs); post != nil {
+			c.Posts = append(c.Posts, post)
+		}
+	}
+	return c
+}
+
+// postPaths lists every post file under content/ in lexical order, without
+// following symbolic links: a link could lead out of the site.
+func postPaths(fsys fs.FS, errs *ErrorList) []string {
+	var paths []string
+	err := fs.WalkDir(fsys, "content", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			errs.add(Pos{p, 1, 1}, "cannot read: %v", unwrapPath(err))
+			return nil
+		}
+		switch {
+		case p == "content":
+			return nil
+		case Ignored(d.Name()):
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+		case d.Type()&fs.ModeSymlink != 0:
+			errs.add(Pos{p, 1, 1}, "symbolic link: statusgen never follows links under content/; move the file here instead")
+		case d.IsDir() && strings.HasSuffix(d.Name(), ".md"):
+			errs.add(Pos{p, 1, 1}, "a folder named like a post: rename it so that it does not end in .md")
+			return fs.SkipDir
+		case !d.IsDir() && strings.HasSuffix(d.Name(), ".md"):
+			if d.Type().IsRegular() {
+				paths = append(paths, p)
+			} else {
+				errs.add(Pos{p, 1, 1}, "not a regular file")
+			}
+		}
+		return nil
+	})
+	if errors.Is(err, fs.ErrNotExist) {
+		errs.add(Pos{"content", 1, 1}, "missing content folder")
+	}
+	return paths
+}
+
+func readPost(fsys fs.FS, p string, errs *ErrorList) *Post {
+	info, err := fs.Stat(fsys, p)
+	if err != nil {
+		errs.add(Pos{p, 1, 1}, "cannot read: %v", unwrapPath(err))
+		return nil
+	}
+	if info.Size() > MaxPostSize {
+		errs.add(Pos{p, 1, 1}, "post is %d bytes, over the limit of 1 MiB", info.Size())
+		return nil
+	}
+	data, err := fs.ReadFile(fsys, p)
+	if err != nil {
+		errs.add(Pos{p, 1, 1}, "cannot read: %v", unwrapPath(err))
+		return nil
+	}
+	return parsePost(path.Clean(p), data, errs)
+}
+
+// unwrapPath drops the path from an fs error, since the position names it.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

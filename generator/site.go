@@ -1,0 +1,344 @@
+package generator
+
+import (
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// SiteFile is where a site declares itself, relative to the site folder.
+const SiteFile = "content/site.yaml"
+
+// Site is content/site.yaml: the site's identity, its regions and services.
+type Site struct {
+	Title       string
+	Description string
+	BaseURL     string // absolute, ends in "/"
+	HomeURL     string
+	SupportURL  string
+	Language    string
+	Timezone    string
+	FeedLimit   int
+	WebSubHub   string
+	UnsafeHTML  bool
+	Regions     []*Region
+	Services    []*Service
+
+	Location *time.Location
+	keyPos   map[string]Pos // where each key stands, for later errors
+	at       Pos            // the file itself
+}
+
+// Region is one place readers live in; its page and feeds show only its pairs.
+type Region struct {
+	ID       string
+	Name     string
+	Language string // "" means the site's
+	Timezone string // "" means the site's
+	Services []string
+
+	Location *time.Location
+	keyPos   map[string]Pos
+}
+
+// Service is one product whose state the site reports.
+type Service struct {
+	ID   string
+	Name string
+
+	keyPos map[string]Pos
+}
+
+var idPattern = regexp.MustCompile(`^[a-z0-9-]+$`)
+
+const idRule = "lowercase letters, digits and hyphens"
+
+// Default values for keys site.yaml may leave out.
+const (
+	defaultLanguage  = "en"
+	defaultTimezone  = "UTC"
+	defaultFeedLimit = 50
+)
+
+var siteKeys = []string{"title", "description", "base_url", "home_url", "support_url", "language", "timezone", "feed_limit", "websub_hub", "unsafe_html", "regions", "services"}
+
+// parseSite reads site.yaml; problems go to errs and the result holds what
+// could be read.
+func parseSite(data []byte, errs *ErrorList) *Site {
+	r := &yamlReader{path: SiteFile, errs: errs}
+	s := &Site{at: Pos{SiteFile, 1, 1}, keyPos: map[string]Pos{}, FeedLimit: defaultFeedLimit}
+	root := r.parse(data, s.at)
+	if root == nil {
+		return nil
+	}
+	r.fields(root, siteKeys, func(key string, k, v *yaml.Node) {
+		s.keyPos[key] = r.pos(v)
+		switch key {
+		case "title":
+			s.Title, _ = r.str(key, v, true)
+		case "description":
+			s.Description, _ = r.str(key, v, true)
+		case "base_url":
+			s.BaseURL, _ = r.str(key, v, false)
+		case "home_url":
+			s.HomeURL, _ = r.str(key, v, false)
+		case "support_url":
+			s.SupportURL, _ = r.str(key, v, false)
+		case "language":
+			s.Language, _ = r.str(key, v, false)
+		case "timezone":
+			s.Timezone, _ = r.str(key, v, false)
+		case "feed_limit":
+			s.FeedLimit, _ = r.integer(key, v)
+		case "websub_hub":
+			s.WebSubHub, _ = r.str(key, v, false)
+		case "unsafe_html":
+			s.UnsafeHTML, _ = r.boolean(key, v)
+		case "regions":
+			s.Regions = parseRegions(r, v)
+		case "services":
+			s.Services = parseServices(r, v)
+		}
+	})
+	return s
+}
+
+func sequence(r *yamlReader, key string, v *yaml.Node) []*yaml.Node {
+	if v.Kind != yaml.SequenceNode {
+		r.errorf(v, "%s: expected a list, found %s", key, kindName(v))
+		return nil
+	}
+	var items []*yaml.Node
+	for _, item := range v.Content {
+		if item.Kind != yaml.MappingNode {
+			r.errorf(item, "%s: each entry needs id and name keys, found %s", key, kindName(item))
+			continue
+		}
+		items = append(items, item)
+	}
+	return items
+}
+
+func parseRegions(r *yamlReader, v *yaml.Node) []*Region {
+	var out []*Region
+	for _, item := range sequence(r, "regions", v) {
+		reg := &Region{keyPos: map[string]Pos{"": r.pos(item)}}
+		r.fields(item, []string{"id", "name", "language", "timezone", "services"}, func(key string, k, v *yaml.Node) {
+			reg.keyPos[key] = r.pos(v)
+			switch key {
+			case "id":
+				reg.ID, _ = r.str(key, v, false)
+			case "name":
+				reg.Name, _ = r.str(key, v, true)
+			case "language":
+				reg.Language, _ = r.str(key, v, false)
+			case "timezone":
+				reg.Timezone, _ = r.str(key, v, false)
+			case "services":
+				reg.Services, _, _ = r.list(key, v)
+			}
+		})
+		out = append(out, reg)
+	}
+	return out
+}
+
+func parseServices(r *yamlReader, v *yaml.Node) []*Service {
+	var out []*Service
+	for _, item := range sequence(r, "services", v) {
+		svc := &Service{keyPos: map[string]Pos{"": r.pos(item)}}
+		r.fields(item, []string{"id", "name"}, func(key string, k, v *yaml.Node) {
+			svc.keyPos[key] = r.pos(v)
+			switch key {
+			case "id":
+				svc.ID, _ = r.str(key, v, false)
+			case "name":
+				svc.Name, _ = r.str(key, v, true)
+			}
+		})
+		out = append(out, svc)
+	}
+	return out
+}
+
+// Validate checks what parsing cannot: required keys, ids, URLs, zones and
+// languages, and fills in defaults.
+func (s *Site) Validate(errs *ErrorList) {
+	s.require(errs, "title", s.Title)
+	s.require(errs, "base_url", s.BaseURL)
+	if u := s.checkURL(errs, "base_url", s.BaseURL); u != nil && !strings.HasSuffix(u.Path, "/") {
+		u.Path += "/"
+		s.BaseURL = u.String()
+	}
+	s.checkURL(errs, "home_url", s.HomeURL)
+	s.checkURL(errs, "support_url", s.SupportURL)
+	s.checkURL(errs, "websub_hub", s.WebSubHub)
+	s.Language = orDefault(s.Language, defaultLanguage)
+	checkLanguage(errs, s.keyPos["language"], s.Language)
+	s.Timezone = orDefault(s.Timezone, defaultTimezone)
+	s.Location = loadZone(errs, s.keyPos["timezone"], s.Timezone)
+	if s.FeedLimit < 1 {
+		errs.add(s.keyPos["feed_limit"], "feed_limit: must be at least 1")
+	}
+	s.validateServices(errs)
+	s.validateRegions(errs)
+}
+
+func (s *Site) require(errs *ErrorList, key, value string) {
+	if _, ok := s.keyPos[key]; !ok && value == "" {
+		errs.add(s.at, "missing required key %q", key)
+	}
+}
+
+// checkURL wants an absolute http(s) URL where one is given.
+func (s *Site) checkURL(errs *ErrorList, key, raw string) *url.URL {
+	if raw == "" {
+		return nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		errs.add(s.keyPos[key], "%s: %q is not an absolute http or https URL", key, raw)
+		return nil
+	}
+	return u
+}
+
+func (s *Site) validateServices(errs *ErrorList) {
+	if len(s.Services) == 0 {
+		errs.add(s.keyPos["services"].or(s.at), "services: declare at least one service")
+	}
+	seen := map[string]bool{}
+	for _, svc := range s.Services {
+		checkEntry(errs, "service", svc.keyPos, svc.ID, svc.Name, seen)
+	}
+}
+
+func (s *Site) validateRegions(errs *ErrorList) {
+	if len(s.Regions) == 0 {
+		errs.add(s.keyPos["regions"].or(s.at), "regions: declare at least one region")
+	}
+	seen := map[string]bool{}
+	for _, reg := range s.Regions {
+		checkEntry(errs, "region", reg.keyPos, reg.ID, reg.Name, seen)
+		if reg.Language != "" {
+			checkLanguage(errs, reg.keyPos["language"], reg.Language)
+		}
+		reg.Location = s.Location
+		if reg.Timezone != "" {
+			reg.Location = loadZone(errs, reg.keyPos["timezone"], reg.Timezone)
+		}
+		s.checkOffered(errs, reg)
+	}
+}
+
+func (s *Site) checkOffered(errs *ErrorList, reg *Region) {
+	if _, ok := reg.keyPos["services"]; !ok {
+		reg.Services = s.serviceIDs()
+		return
+	}
+	var offered []string
+	for _, id := range reg.Services {
+		switch {
+		case s.Service(id) == nil:
+			errs.add(reg.keyPos["services"], "region %q: unknown service %q%s", reg.ID, id, DidYouMean(id, s.serviceIDs()))
+		case slices.Contains(offered, id):
+			errs.add(reg.keyPos["services"], "region %q: service %q listed twice", reg.ID, id)
+		default:
+			offered = append(offered, id)
+		}
+	}
+	// Keep the site's service order so pages list services alike everywhere.
+	reg.Services = slices.DeleteFunc(s.serviceIDs(), func(id string) bool { return !slices.Contains(offered, id) })
+}
+
+func checkEntry(errs *ErrorList, what string, keyPos map[string]Pos, id, name string, seen map[string]bool) {
+	at := keyPos[""]
+	switch {
+	case id == "":
+		errs.add(at, "%s: missing required key \"id\"", what)
+	case id == "all":
+		errs.add(keyPos["id"], "%s id %q is reserved: it stands for every %s", what, id, what)
+	case !idPattern.MatchString(id):
+		errs.add(keyPos["id"], "%s id %q: use only %s", what, id, idRule)
+	case seen[id]:
+		errs.add(keyPos["id"], "duplicate %s id %q", what, id)
+	}
+	seen[id] = true
+	if name == "" {
+		errs.add(at, "%s %q: missing required key \"name\"", what, id)
+	}
+}
+
+var languagePattern = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
+
+func checkLanguage(errs *ErrorList, at Pos, lang string) {
+	if !languagePattern.MatchString(lang) {
+		errs.add(at, "language: %q is not a language tag such as en or ja", lang)
+	}
+}
+
+func loadZone(errs *ErrorList, at Pos, name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil || name == "Local" {
+		errs.add(at, "timezone: %q is not an IANA time zone such as UTC or Asia/Tokyo", name)
+		return time.UTC
+	}
+	return loc
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func (p Pos) or(def Pos) Pos {
+	if p.Path == "" {
+		return def
+	}
+	return p
+}
+
+// Region returns the region with the given id, or nil.
+func (s *Site) Region(id string) *Region {
+	for _, r := range s.Regions {
+		if r.ID == id {
+			return r
+		}
+	}
+	return nil
+}
+
+// Service returns the service with the given id, or nil.
+func (s *Site) Service(id string) *Service {
+	for _, v := range s.Services {
+		if v.ID == id {
+			return v
+		}
+	}
+	return nil
+}
+
+func (s *Site) regionIDs() []string {
+	ids := make([]string, len(s.Regions))
+	for i, r := range s.Regions {
+		ids[i] = r.ID
+	}
+	return ids
+}
+
+func (s *Site) serviceIDs() []string {
+	ids := make([]string, len(s.Services))
+	for i, v := range s.Services {
+		ids[i] = v.ID
+	}
+	return ids
+}
+
+// Offers reports whether the region offers the service.
+func (r *Region) Offers(service string) bool { return slices.Contains(r.Services, service) }

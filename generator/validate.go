@@ -1,0 +1,91 @@
+package generator
+
+import "slices"
+
+// Validate checks the content as a whole: the site, every post against it,
+// and the incidents the posts thread into. It also fills in what posts leave
+// to be derived (pairs, titles, stages).
+func (c *Content) Validate(errs *ErrorList) {
+	if c.Site == nil {
+		return // without the site no id can be checked
+	}
+	c.Site.Validate(errs)
+	for _, p := range c.Posts {
+		p.Validate(c.Site, errs)
+	}
+	checkIncidents(c.Posts, errs)
+	deriveStages(c.Posts)
+}
+
+// checkIncidents reports ids that two threads claim: a post without an
+// incident id is an incident of its own named after its file, so another
+// post may not use that name. Updates of one incident need distinct file
+// names, as those are their anchors.
+func checkIncidents(posts []*Post, errs *ErrorList) {
+	for id, group := range groupByIncident(posts) {
+		names := map[string]*Post{}
+		for _, p := range group {
+			if _, explicit := p.raw["incident"]; !explicit && len(group) > 1 {
+				errs.add(p.at, "incident id %q, taken from the file name, is also used by %s; set incident: or rename the file", id, other(group, p).Path)
+			}
+			if q := names[p.Name]; q != nil {
+				errs.add(p.at, "update anchor %q is also used by %s in incident %q; rename one file", p.Name, q.Path, id)
+			}
+			names[p.Name] = p
+		}
+	}
+}
+
+func other(group []*Post, p *Post) *Post {
+	for _, q := range group {
+		if q != p {
+			return q
+		}
+	}
+	return p
+}
+
+func groupByIncident(posts []*Post) map[string][]*Post {
+	groups := map[string][]*Post{}
+	for _, p := range posts {
+		groups[p.Incident] = append(groups[p.Incident], p)
+	}
+	return groups
+}
+
+// deriveStages gives each post without a stage one: resolved when, after
+// it, every pair of its incident is operational again, else investigating.
+// It looks at every non-draft post, past or future, so a post's stage never
+// depends on the build time.
+func deriveStages(posts []*Post) {
+	var live []*Post
+	for _, p := range posts {
+		if !p.Draft {
+			live = append(live, p)
+		}
+	}
+	for _, group := range groupByIncident(live) {
+		slices.SortFunc(group, byTime)
+		latest := map[Pair]State{}
+		for _, p := range group {
+			for _, pair := range p.Pairs {
+				latest[pair] = p.State
+			}
+			if !p.StageSet {
+				p.Stage = Investigating
+				if allOperational(latest) {
+					p.Stage = Resolved
+				}
+			}
+		}
+	}
+}
+
+func allOperational(states map[Pair]State) bool {
+	for _, s := range states {
+		if s != Operational {
+			return false
+		}
+	}
+	return true
+}
