@@ -1,0 +1,191 @@
+package generator
+
+import (
+	"cmp"
+	"slices"
+	"time"
+)
+
+// Incident is the thread of posts sharing an incident id.
+type Incident struct {
+	ID          string
+	Posts       []*Post // public posts, oldest first (byTime)
+	Maintenance bool    // planned work, not a failure
+	Pairs       []Pair  // every pair its posts touch, in site order
+	first       time.Time
+}
+
+// IncidentView is an incident as one scope (the site, a region, a service)
+// sees it: only the scope's pairs count toward open, end and state.
+type IncidentView struct {
+	*Incident
+	Updates  []*Post // the scope's published posts, newest first; scheduled ones while none is
+	Latest   *Post   // the newest past update; the first scheduled one while upcoming
+	Upcoming bool    // no past post yet
+	Open     bool
+	Start    time.Time // first past post
+	End      time.Time // the post (or window end) that closed it; zero while open
+	State    State     // worst of the pairs' latest states inside the incident
+	Stage    Stage     // of the latest past post
+	Pairs    []Pair    // the scope's pairs
+}
+
+func (st *Status) buildIncidents() {
+	for _, p := range st.Posts {
+		inc := st.byID[p.Incident]
+		if inc == nil {
+			inc = &Incident{ID: p.Incident, first: p.Timestamp}
+			st.byID[p.Incident] = inc
+			st.Incidents = append(st.Incidents, inc)
+		}
+		inc.Posts = append(inc.Posts, p)
+	}
+	for _, inc := range st.Incidents {
+		inc.Maintenance = isMaintenance(inc.Posts)
+		inc.Pairs = st.sitePairs(func(pair Pair) bool {
+			return slices.ContainsFunc(inc.Posts, func(p *Post) bool { return slices.Contains(p.Pairs, pair) })
+		})
+	}
+	slices.SortStableFunc(st.Incidents, func(a, b *Incident) int {
+		return cmp.Or(b.first.Compare(a.first), cmp.Compare(a.ID, b.ID))
+	})
+}
+
+// isMaintenance: every post says maintenance, save operational posts after
+// the first that report the work done (as Statuspage's "completed").
+func isMaintenance(posts []*Post) bool {
+	if posts[0].State != Maintenance {
+		return false
+	}
+	for _, p := range posts {
+		if p.State != Maintenance && p.State != Operational {
+			return false
+		}
+	}
+	return true
+}
+
+// sitePairs lists the pairs passing keep in site order: regions as declared,
+// then services as declared.
+func (st *Status) sitePairs(keep func(Pair) bool) []Pair {
+	var out []Pair
+	for _, r := range st.Site.Regions {
+		for _, s := range r.Services {
+			if p := (Pair{r.ID, s}); keep == nil || keep(p) {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// Incident returns the incident with the given id, or nil.
+func (st *Status) Incident(id string) *Incident { return st.byID[id] }
+
+// Published is when a post appears in feeds and history: its timestamp once
+// past, else its announced time if it has one.
+func (st *Status) Published(p *Post) (time.Time, bool) {
+	switch {
+	case st.isPast(p):
+		return p.Timestamp, true
+	case !p.Announced.IsZero():
+		return p.Announced, true
+	}
+	return time.Time{}, false
+}
+
+// View returns the incident as the scope keep sees it (nil keeps all), or
+// nil when none of its posts touches the scope.
+func (st *Status) View(inc *Incident, keep func(Pair) bool) *IncidentView {
+	v := &IncidentView{Incident: inc, Upcoming: true}
+	for _, pair := range inc.Pairs {
+		if keep == nil || keep(pair) {
+			v.Pairs = append(v.Pairs, pair)
+		}
+	}
+	if len(v.Pairs) == 0 {
+		return nil
+	}
+	latest := map[Pair]*Post{}
+	var future []*Post
+	for _, p := range inc.Posts {
+		if !touches(p, keep) {
+			continue
+		}
+		if _, ok := st.Published(p); !ok {
+			future = append(future, p)
+			continue
+		}
+		v.Updates = append(v.Updates, p)
+		if !st.isPast(p) {
+			continue
+		}
+		if v.Upcoming {
+			v.Upcoming, v.Start = false, p.Timestamp
+		}
+		v.Stage, v.Latest = p.Stage, p
+		for _, pair := range p.Pairs {
+			latest[pair] = p
+		}
+	}
+	// Until something has happened or been announced, the scheduled posts
+	// are all there is to show.
+	if len(v.Updates) == 0 {
+		v.Updates = future
+	}
+	if v.Latest == nil {
+		v.Latest = v.Updates[0]
+	}
+	slices.Reverse(v.Updates)
+	st.settle(v, latest)
+	return v
+}
+
+// settle decides open, end and state from each pair's latest post inside
+// the incident. A maintenance window whose until has passed is over.
+func (st *Status) settle(v *IncidentView, latest map[Pair]*Post) {
+	if v.Upcoming {
+		return
+	}
+	for _, pair := range v.Pairs {
+		p := latest[pair]
+		if p == nil {
+			continue
+		}
+		state, closed := p.State, p.Timestamp
+		if state == Maintenance && !p.Until.IsZero() && !p.Until.After(st.Now) {
+			state, closed = Operational, p.Until
+		}
+		v.State = max(v.State, state)
+		if state != Operational {
+			v.Open = true
+		} else if closed.After(v.End) {
+			v.End = closed
+		}
+	}
+	if v.Open {
+		v.End = time.Time{}
+	}
+}
+
+// Duration is how long the incident lasted, or has lasted so far.
+func (v *IncidentView) Duration(now time.Time) time.Duration {
+	if v.Upcoming {
+		return 0
+	}
+	if v.Open {
+		return now.Sub(v.Start)
+	}
+	return v.End.Sub(v.Start)
+}
+
+// Views returns the incidents touching the scope keep, newest first.
+func (st *Status) Views(keep func(Pair) bool) []*IncidentView {
+	var out []*IncidentView
+	for _, inc := range st.Incidents {
+		if v := st.View(inc, keep); v != nil {
+			out = append(out, v)
+		}
+	}
+	return out
+}

@@ -1,0 +1,80 @@
+package generator
+
+import (
+	"fmt"
+	"sort"
+	"time"
+)
+
+// HistoryDays is how far back region pages and uptime look.
+const HistoryDays = 90
+
+// Day is one calendar day of a pair in a region's time zone.
+type Day struct {
+	Date  time.Time                      // midnight, in the zone
+	Worst State                          // the worst state the day saw
+	In    [MajorOutage + 1]time.Duration // time spent in each state
+}
+
+// History returns the pair's last n days in loc, today last; today counts
+// only up to now.
+func (st *Status) History(p Pair, loc *time.Location, n int) []Day {
+	local := st.Now.In(loc)
+	today := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, loc)
+	segs := st.timelines[p]
+	days := make([]Day, n)
+	for i := range days {
+		d := &days[i]
+		d.Date = today.AddDate(0, 0, i-n+1)
+		end := d.Date.AddDate(0, 0, 1)
+		if end.After(st.Now) {
+			end = st.Now
+		}
+		spread(d, segs, d.Date, end)
+	}
+	return days
+}
+
+// spread adds to d the time the segments spend in each state in [from, to).
+// Before a pair's first post it is operational.
+func spread(d *Day, segs []Segment, from, to time.Time) {
+	i := sort.Search(len(segs), func(i int) bool { return segs[i].From.After(from) })
+	state, at := Operational, from
+	if i > 0 {
+		state = segs[i-1].State
+	}
+	for ; at.Before(to); i++ {
+		next := to
+		if i < len(segs) && segs[i].From.Before(to) {
+			next = segs[i].From
+		}
+		if next.After(at) {
+			d.In[state] += next.Sub(at)
+			d.Worst = max(d.Worst, state)
+		}
+		if i >= len(segs) || !segs[i].From.Before(to) {
+			break
+		}
+		state, at = segs[i].State, next
+	}
+}
+
+// Uptime is the share of the days that was not downtime, in hundredths of a
+// percent rounded down: major outage counts fully, partial outage 30%,
+// maintenance and degraded not at all.
+func Uptime(days []Day) int {
+	var total, down10 int64 // milliseconds; down10 in tenths so 0.3 stays exact
+	for _, d := range days {
+		for _, in := range d.In {
+			total += in.Milliseconds()
+		}
+		down10 += 10*d.In[MajorOutage].Milliseconds() + 3*d.In[PartialOutage].Milliseconds()
+	}
+	if total == 0 {
+		return 10000
+	}
+	return int((10*total - down10) * 10000 / (10 * total))
+}
+
+// FormatUptime writes hundredths of a percent as "99.95".
+func FormatUptime(bp int) string { return fmt.Sprintf("%d.%02d", bp/100, bp%100) }
