@@ -1,0 +1,301 @@
+package generator
+
+import (
+	"fmt"
+	"html/template"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Page is what a layout receives as its dot. Fields name what the page is
+// about; methods answer the questions layouts ask of the status, in the
+// page's language, time zone and scope.
+type Page struct {
+	Kind      string          // index, region, service, incident, history, 404
+	Path      string          // output file, e.g. regions/jp/index.html
+	URL       string          // root-relative, with the base path
+	Lang      string          // language of the page's UI strings
+	Loc       *time.Location  // zone every time is shown in
+	Site      *Site           //
+	Status    *Status         //
+	Region    *Region         // region pages
+	Service   *Service        // service pages
+	Incident  *IncidentView   // incident pages
+	Incidents []*IncidentView // history pages: the incidents of this page
+	PageNum   int             // history pages: 1-based
+	PageCount int             // history pages
+
+	r *renderer
+}
+
+// scope keeps the pairs the page is about.
+func (p *Page) scope() func(Pair) bool {
+	switch {
+	case p.Region != nil:
+		return InRegion(p.Region.ID)
+	case p.Service != nil:
+		return OfService(p.Service.ID)
+	}
+	return nil
+}
+
+// T returns the UI string key in the page's language, English when the
+// language lacks it; args fill its % verbs.
+func (p *Page) T(key string, args ...any) (string, error) {
+	s, ok := p.r.strings[p.Lang][key]
+	if !ok {
+		if s, ok = p.r.strings["en"][key]; !ok {
+			return "", fmt.Errorf("no UI string %q in layouts/i18n/en.yaml", key)
+		}
+	}
+	if len(args) > 0 {
+		s = fmt.Sprintf(s, args...)
+	}
+	return s, nil
+}
+
+func (p *Page) mustT(key string, args ...any) string {
+	s, err := p.T(key, args...)
+	if err != nil {
+		return key
+	}
+	return s
+}
+
+// StateText is how readers see a state, e.g. "Major outage".
+func (p *Page) StateText(s State) string { return p.mustT("state_" + s.String()) }
+
+// StageText is how readers see a stage, e.g. "Monitoring".
+func (p *Page) StageText(s Stage) string { return p.mustT("stage_" + s.String()) }
+
+// Time shows t in the page's zone, named, inside a <time> element.
+func (p *Page) Time(t time.Time) template.HTML { return p.timeIn(t, p.Loc, "format_datetime") }
+
+// TimeIn shows t in the region's zone.
+func (p *Page) TimeIn(t time.Time, r *Region) template.HTML {
+	return p.timeIn(t, r.Location, "format_datetime")
+}
+
+// Date shows the day of t in the page's zone.
+func (p *Page) Date(t time.Time) template.HTML { return p.timeIn(t, p.Loc, "format_date") }
+
+func (p *Page) timeIn(t time.Time, loc *time.Location, format string) template.HTML {
+	local := t.In(loc)
+	return template.HTML(fmt.Sprintf(`<time datetime="%s">%s</time>`,
+		local.Format(time.RFC3339), template.HTMLEscapeString(local.Format(p.mustT(format)))))
+}
+
+// Duration reads like "3 days 4 hours" in the page's language.
+func (p *Page) Duration(d time.Duration) string {
+	days, hours, minutes := int(d/(24*time.Hour)), int(d/time.Hour)%24, int(d/time.Minute)%60
+	switch {
+	case days > 0:
+		return p.mustT("duration_days", days, hours)
+	case hours > 0:
+		return p.mustT("duration_hours", hours, minutes)
+	}
+	return p.mustT("duration_minutes", minutes)
+}
+
+// Cell is one square of the regions × services grid.
+type Cell struct {
+	Region  *Region
+	Service *Service
+	Offered bool
+	State   State
+	Since   time.Time // when the state began; zero when no post set it
+}
+
+// Cell returns the grid square of a region and a service.
+func (p *Page) Cell(r *Region, s *Service) Cell {
+	pair := Pair{r.ID, s.ID}
+	return Cell{Region: r, Service: s, Offered: r.Offers(s.ID), State: p.Status.Current(pair), Since: p.Status.Since(pair)}
+}
+
+// State is the worst current state in the page's scope.
+func (p *Page) State() State {
+	switch {
+	case p.Region != nil:
+		return p.Status.RegionState(p.Region)
+	case p.Service != nil:
+		return p.Status.ServiceState(p.Service.ID)
+	}
+	return p.Status.SiteState()
+}
+
+// Open lists the scope's open incidents, newest first.
+func (p *Page) Open() []*IncidentView {
+	return p.filter(func(v *IncidentView) bool { return v.Open && !v.Maintenance })
+}
+
+// Maintenance lists the scope's maintenance in progress and everything
+// scheduled ahead.
+func (p *Page) Maintenance() []*IncidentView {
+	return p.filter(func(v *IncidentView) bool { return v.Upcoming || (v.Open && v.Maintenance) })
+}
+
+// Recent lists up to n of the scope's closed incidents, newest first.
+func (p *Page) Recent(n int) []*IncidentView {
+	out := p.filter(func(v *IncidentView) bool { return !v.Open && !v.Upcoming })
+	return out[:min(n, len(out))]
+}
+
+func (p *Page) filter(keep func(*IncidentView) bool) []*IncidentView {
+	var out []*IncidentView
+	for _, v := range p.Status.Views(p.scope()) {
+		if keep(v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// LastUpdated is the time of the scope's latest past post.
+func (p *Page) LastUpdated() time.Time { return p.Status.LastUpdated(p.scope()) }
+
+// Row is one service of a region page: its state, days and uptime.
+type Row struct {
+	Service *Service
+	State   State
+	Days    []Day
+	Uptime  string // percent, e.g. "99.95"
+}
+
+// Rows returns a region page's services with their 90-day history in the
+// region's zone.
+func (p *Page) Rows() []Row {
+	var rows []Row
+	for _, id := range p.Region.Services {
+		pair := Pair{p.Region.ID, id}
+		days := p.Status.History(pair, p.Region.Location, HistoryDays)
+		rows = append(rows, Row{p.Site.Service(id), p.Status.Current(pair), days, FormatUptime(Uptime(days))})
+	}
+	return rows
+}
+
+// Regions returns the regions that offer a service page's service.
+func (p *Page) Regions() []*Region {
+	var out []*Region
+	for _, r := range p.Site.Regions {
+		if r.Offers(p.Service.ID) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Mark is a state as a layout shows it: never colour alone.
+type Mark struct {
+	Class string // CSS class, e.g. major-outage
+	Icon  string // a shape that differs per state
+	Text  string // the state in words
+}
+
+var stateIcons = []string{"✓", "◆", "▲", "◐", "✕"}
+
+// Mark returns how the page shows a state.
+func (p *Page) Mark(s State) Mark {
+	return Mark{strings.ReplaceAll(s.String(), "_", "-"), stateIcons[s], p.StateText(s)}
+}
+
+// Banner sums up the scope in one sentence, e.g. "Major outage in Japan".
+func (p *Page) Banner() string {
+	if p.Region != nil {
+		if s := p.State(); s != Operational {
+			return p.StateText(s)
+		}
+		return p.mustT("banner_services_operational")
+	}
+	var hit []*Region
+	worst := Operational
+	for _, r := range p.Site.Regions {
+		var s State
+		if p.Service != nil {
+			if !r.Offers(p.Service.ID) {
+				continue
+			}
+			s = p.Status.Current(Pair{r.ID, p.Service.ID})
+		} else {
+			s = p.Status.RegionState(r)
+		}
+		if s != Operational {
+			hit, worst = append(hit, r), max(worst, s)
+		}
+	}
+	switch len(hit) {
+	case 0:
+		return p.mustT("banner_operational")
+	case 1:
+		return p.mustT("banner_one_region", p.StateText(worst), hit[0].Name)
+	}
+	return p.mustT("banner_regions", p.StateText(worst), len(hit))
+}
+
+// Rel is the page's path below the base URL, e.g. regions/jp/.
+func (p *Page) Rel() string { return strings.TrimPrefix(p.URL, p.r.base.Path) }
+
+// DayText is the accessible text of one history cell: "May 12: Major outage".
+func (p *Page) DayText(d Day) string {
+	return p.mustT("history_day", d.Date.Format(p.mustT("format_day")), p.StateText(d.Worst))
+}
+
+// IncidentList is a list of incidents together with the page showing it,
+// for the incident-list partial.
+type IncidentList struct {
+	Views []*IncidentView
+	Page  *Page
+}
+
+// List pairs incidents with the page for the incident-list partial.
+func (p *Page) List(views []*IncidentView) IncidentList { return IncidentList{views, p} }
+
+// PrevURL is the site path of the newer history page, or "".
+func (p *Page) PrevURL() string {
+	if p.PageNum <= 1 {
+		return ""
+	}
+	return historyDir(p.PageNum - 1)
+}
+
+// NextURL is the site path of the older history page, or "".
+func (p *Page) NextURL() string {
+	if p.PageNum >= p.PageCount {
+		return ""
+	}
+	return historyDir(p.PageNum + 1)
+}
+
+// Affected is one region an incident touches, with its services there.
+type Affected struct {
+	Region   *Region
+	Services []*Service
+}
+
+// Affected lists an incident page's regions and services, in site order.
+func (p *Page) Affected() []Affected {
+	var out []Affected
+	for _, pair := range p.Incident.Pairs {
+		if len(out) == 0 || out[len(out)-1].Region.ID != pair.Region {
+			out = append(out, Affected{Region: p.Site.Region(pair.Region)})
+		}
+		last := &out[len(out)-1]
+		last.Services = append(last.Services, p.Site.Service(pair.Service))
+	}
+	return out
+}
+
+// Where names the regions and services a post speaks of, e.g.
+// "North America, Europe · PlayStation Network".
+func (p *Page) Where(post *Post) string {
+	var regions, services []string
+	for _, pair := range post.Pairs {
+		if r := p.Site.Region(pair.Region).Name; !slices.Contains(regions, r) {
+			regions = append(regions, r)
+		}
+		if s := p.Site.Service(pair.Service).Name; !slices.Contains(services, s) {
+			services = append(services, s)
+		}
+	}
+	return strings.Join(regions, ", ") + " · " + strings.Join(services, ", ")
+}

@@ -1,0 +1,245 @@
+package generator
+
+import (
+	"bytes"
+	"cmp"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/url"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/yuin/goldmark"
+)
+
+// HistoryPageSize is how many incidents one history page lists.
+const HistoryPageSize = 20
+
+// renderer turns a Status into output files.
+type renderer struct {
+	site     *Site
+	st       *Status
+	base     *url.URL // base_url, ending in "/"
+	layouts  map[string]*template.Template
+	strings  map[string]map[string]string // UI strings by language
+	assets   map[string]string            // asset name -> fingerprinted path
+	files    map[string][]byte            // fingerprinted path -> bytes
+	md       goldmark.Markdown
+	pageList []*Page
+	bodyOnce sync.Map // *Post -> template.HTML, rendered once per build
+}
+
+func newRenderer(st *Status, theme fs.FS, errs *ErrorList) *renderer {
+	r := &renderer{site: st.Site, st: st, md: newMarkdown(st.Site.UnsafeHTML)}
+	r.base, _ = url.Parse(st.Site.BaseURL)
+	var langs []string
+	for _, reg := range st.Site.Regions {
+		langs = append(langs, reg.Language)
+	}
+	r.strings = loadStrings(theme, append(langs, st.Site.Language), errs)
+	var err error
+	if r.assets, r.files, err = fingerprint(theme); err != nil {
+		errs.add(Pos{"assets", 1, 1}, "cannot read assets: %v", unwrapPath(err))
+	}
+	r.layouts = parseLayouts(theme, r.funcs(), errs)
+	return r
+}
+
+// funcs is the one FuncMap every layout sees.
+func (r *renderer) funcs() template.FuncMap {
+	return template.FuncMap{
+		"url":        r.url,
+		"absURL":     r.absURL,
+		"asset":      r.asset,
+		"markdown":   r.body,
+		"stateClass": func(s State) string { return strings.ReplaceAll(s.String(), "_", "-") },
+		"stageName":  func(s Stage) string { return s.String() },
+		"region":     r.site.Region,
+		"service":    r.site.Service,
+		"isoTime":    func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	}
+}
+
+// url makes a site path root-relative with the base path, so pages work
+// at any depth and under a subpath.
+func (r *renderer) url(p string) string { return r.base.Path + strings.TrimPrefix(p, "/") }
+
+// absURL makes a site path absolute, for sitemaps, feeds and canonical links.
+func (r *renderer) absURL(p string) string { return r.site.BaseURL + strings.TrimPrefix(p, "/") }
+
+func (r *renderer) asset(name string) (string, error) {
+	out, ok := r.assets[name]
+	if !ok {
+		return "", fmt.Errorf("no asset %q in assets/", name)
+	}
+	return r.url(out), nil
+}
+
+// body renders a post's Markdown once per build, however many pages show it.
+func (r *renderer) body(p *Post) (template.HTML, error) {
+	if h, ok := r.bodyOnce.Load(p); ok {
+		return h.(template.HTML), nil
+	}
+	h, err := renderBody(r.md, p)
+	if err == nil {
+		r.bodyOnce.Store(p, h)
+	}
+	return h, err
+}
+
+// job is one output file and how to make it.
+type job struct {
+	path   string
+	kind   string // "page", "feed" or "file", for the summary
+	render func(*bytes.Buffer) error
+}
+
+// jobs lists every output file of the build.
+func (r *renderer) jobs() []job {
+	var out []job
+	r.pageList = r.pages()
+	for _, p := range r.pageList {
+		out = append(out, job{p.Path, "page", r.page(p)})
+	}
+	out = append(out, job{"sitemap.xml", "file", r.sitemap})
+	for name, data := range r.files {
+		out = append(out, job{name, "file", func(b *bytes.Buffer) error { _, err := b.Write(data); return err }})
+	}
+	return out
+}
+
+func (r *renderer) page(p *Page) func(*bytes.Buffer) error {
+	return func(b *bytes.Buffer) error {
+		t := r.layouts[p.Kind]
+		if t == nil {
+			return nil // its parse error is reported already
+		}
+		return t.Execute(b, p)
+	}
+}
+
+// pages lists every HTML page, each with its language and zone.
+func (r *renderer) pages() []*Page {
+	site := r.site
+	pages := []*Page{r.newPage("index", "", site.Language, site.Location)}
+	for _, reg := range site.Regions {
+		p := r.newPage("region", "regions/"+reg.ID+"/", orDefault(reg.Language, site.Language), reg.Location)
+		p.Region = reg
+		pages = append(pages, p)
+	}
+	for _, svc := range site.Services {
+		p := r.newPage("service", "services/"+svc.ID+"/", site.Language, site.Location)
+		p.Service = svc
+		pages = append(pages, p)
+	}
+	for _, inc := range r.st.Incidents {
+		p := r.newPage("incident", "incidents/"+inc.ID+"/", site.Language, site.Location)
+		p.Incident = r.st.View(inc, nil)
+		if reg := soleRegion(site, inc); reg != nil {
+			p.Lang, p.Loc = orDefault(reg.Language, site.Language), reg.Location
+		}
+		pages = append(pages, p)
+	}
+	pages = append(pages, r.historyPages()...)
+	nf := r.newPage("404", "", site.Language, site.Location)
+	nf.Path, nf.URL = "404.html", r.url("404.html")
+	return append(pages, nf)
+}
+
+func (r *renderer) newPage(kind, dir, lang string, loc *time.Location) *Page {
+	return &Page{Kind: kind, Path: dir + "index.html", URL: r.url(dir), Lang: lang, Loc: loc, Site: r.site, Status: r.st, r: r}
+}
+
+// soleRegion is the region of an incident that touches only one, whose
+// readers then see its page in their language and zone.
+func soleRegion(site *Site, inc *Incident) *Region {
+	id := inc.Pairs[0].Region
+	for _, p := range inc.Pairs {
+		if p.Region != id {
+			return nil
+		}
+	}
+	return site.Region(id)
+}
+
+// historyPages splits the archive of published incidents into pages of
+// HistoryPageSize, newest first: history/, then history/page/2/ and on.
+func (r *renderer) historyPages() []*Page {
+	var all []*IncidentView
+	for _, v := range r.st.Views(nil) {
+		if r.published(v) {
+			all = append(all, v)
+		}
+	}
+	count := max(1, (len(all)+HistoryPageSize-1)/HistoryPageSize)
+	var pages []*Page
+	for n := 1; n <= count; n++ {
+		p := r.newPage("history", historyDir(n), r.site.Language, r.site.Location)
+		p.PageNum, p.PageCount = n, count
+		p.Incidents = all[(n-1)*HistoryPageSize : min(n*HistoryPageSize, len(all))]
+		pages = append(pages, p)
+	}
+	return pages
+}
+
+func historyDir(n int) string {
+	if n == 1 {
+		return "history/"
+	}
+	return fmt.Sprintf("history/page/%d/", n)
+}
+
+// published reports whether any update of the incident has appeared in
+// feeds: past, or announced ahead of time.
+func (r *renderer) published(v *IncidentView) bool {
+	for _, p := range v.Updates {
+		if _, ok := r.st.Published(p); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// run renders every job on all cores and hands each result to emit, which
+// must not keep the slice. Layout errors come back positioned and sorted;
+// the first failure of emit (a full disk) ends the run.
+func run(jobs []job, emit func(path string, data []byte) error) (ErrorList, error) {
+	var mu sync.Mutex
+	var errs ErrorList
+	var writeErr error
+	work := make(chan job)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			var buf bytes.Buffer
+			for j := range work {
+				buf.Reset()
+				if err := j.render(&buf); err != nil {
+					mu.Lock()
+					errs = append(errs, layoutError(j, err))
+					mu.Unlock()
+					continue
+				}
+				if err := emit(j.path, buf.Bytes()); err != nil {
+					mu.Lock()
+					writeErr = cmp.Or(writeErr, err)
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	for _, j := range jobs {
+		work <- j
+	}
+	close(work)
+	wg.Wait()
+	return errs.Sort(), writeErr
+}
+
+func layoutError(j job, err error) *Error {
+	pos, msg := templatePos(err, "layouts/"+j.path)
+	return &Error{pos, msg}
+}
