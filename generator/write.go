@@ -1,0 +1,162 @@
+package generator
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Marker is the file that marks a folder as statusgen's output, which a
+// build may replace whole. A non-empty folder without it is never touched.
+const Marker = ".statusgen"
+
+const markerText = "This folder is statusgen's output: every build replaces it whole.\n"
+
+// CheckOut refuses output folders whose replacement would destroy
+// something: the root, the home folder, the site or a folder holding it, the
+// site's sources, and any non-empty folder statusgen did not make.
+func CheckOut(site, out string) error {
+	site, out = realPath(site), realPath(out)
+	home, _ := os.UserHomeDir()
+	switch {
+	case out == filepath.Dir(out):
+		return fmt.Errorf("refusing to write to %s: it is the root of the file system", out)
+	case home != "" && out == realPath(home):
+		return fmt.Errorf("refusing to write to %s: it is the home folder", out)
+	case within(site, out):
+		return fmt.Errorf("refusing to write to %s: it holds the site %s, which a build would replace", out, site)
+	}
+	for _, src := range []string{"content", "layouts", "assets"} {
+		if within(out, filepath.Join(site, src)) {
+			return fmt.Errorf("refusing to write to %s: it is inside the site's %s/ folder", out, src)
+		}
+	}
+	return checkOwned(out)
+}
+
+func checkOwned(out string) error {
+	info, err := os.Stat(out)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !info.IsDir() {
+		return fmt.Errorf("refusing to write to %s: it is a file, not a folder", out)
+	}
+	entries, err := os.ReadDir(out)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(filepath.Join(out, Marker)); len(entries) > 0 && err != nil {
+		return fmt.Errorf("refusing to write to %s: the folder is not empty and has no %s file, so statusgen did not make it; choose a new or empty folder", out, Marker)
+	}
+	return nil
+}
+
+// realPath makes p absolute and resolves links in as much of it as exists,
+// so that two spellings of one folder compare equal.
+func realPath(p string) string {
+	p, _ = filepath.Abs(p)
+	if r, err := filepath.EvalSymlinks(p); err == nil {
+		return r
+	}
+	return filepath.Join(realPath(filepath.Dir(p)), filepath.Base(p))
+}
+
+// within reports whether p is dir or inside it.
+func within(p, dir string) bool {
+	rel, err := filepath.Rel(dir, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// Publish builds a whole new site beside out and swaps it in, so that out
+// is at every moment the complete old or the complete new site, also when
+// the build fails or is killed. Files whose bytes did not change are carried
+// over with their modification time, so servers and rsync see them unchanged.
+func Publish(out string, build func(emit func(path string, data []byte) error) error) error {
+	out, _ = filepath.Abs(out)
+	parent, name := filepath.Split(out)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return err
+	}
+	removeStale(parent, name)
+	stage, err := os.MkdirTemp(parent, stagePrefix(name))
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(stage) // after the swap, stage holds the old site
+	if err := os.Chmod(stage, 0o755); err != nil {
+		return err
+	}
+	w := stager{stage: stage, old: out}
+	if err := build(w.emit); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(stage, Marker), []byte(markerText), 0o644); err != nil {
+		return err
+	}
+	return swap(stage, out)
+}
+
+// stagePrefix names the staging folders of out; a build killed midway
+// leaves one, which the next build removes.
+func stagePrefix(name string) string { return "." + name + ".statusgen-" }
+
+func removeStale(parent, name string) {
+	stale, _ := filepath.Glob(filepath.Join(parent, stagePrefix(name)+"*"))
+	for _, s := range stale {
+		os.RemoveAll(s)
+	}
+}
+
+// stager writes the new site into the staging folder.
+type stager struct{ stage, old string }
+
+func (w stager) emit(p string, data []byte) error {
+	dst := filepath.Join(w.stage, filepath.FromSlash(p))
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return err
+	}
+	old := filepath.Join(w.old, filepath.FromSlash(p))
+	if sameBytes(old, data) && os.Link(old, dst) == nil {
+		return nil // unchanged: keep the old file and its mtime
+	}
+	return os.WriteFile(dst, data, 0o644)
+}
+
+func sameBytes(path string, data []byte) bool {
+	info, err := os.Lstat(path)
+	if err != nil || !info.Mode().IsRegular() || info.Size() != int64(len(data)) {
+		return false
+	}
+	old, err := os.ReadFile(path)
+	return err == nil && bytes.Equal(old, data)
+}
+
+// swap puts the staged site in place of out in one step where the system
+// allows it.
+func swap(stage, out string) error {
+	if _, err := os.Lstat(out); errors.Is(err, fs.ErrNotExist) {
+		return os.Rename(stage, out)
+	}
+	if err := exchange(stage, out); err == nil {
+		return nil
+	}
+	// Without an atomic exchange, out is missing for the moment between
+	// the two renames.
+	old := stage + ".old"
+	if err := os.Rename(out, old); err != nil {
+		return err
+	}
+	if err := os.Rename(stage, out); err != nil {
+		os.Rename(old, out)
+		return err
+	}
+	return os.Rename(old, stage)
+}

@@ -1,0 +1,234 @@
+// Command statusgen turns a folder of Markdown posts into a public incident
+// status site. See README.md and generator/doc.go.
+package main
+
+import (
+	"embed"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+	_ "time/tzdata" // the same output on machines without zone files
+
+	"statusgen/generator"
+)
+
+// defaults are the layouts and assets a site renders with unless it has
+// its own.
+//
+//go:embed layouts assets
+var defaults embed.FS
+
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+
+const usage = `statusgen turns Markdown posts into a status site.
+
+Usage:
+  statusgen build [--site DIR] [--out DIR] [--base-url URL] [--now TIME]
+  statusgen check [--site DIR] [--now TIME]
+
+Run "statusgen COMMAND --help" for a command's flags.
+`
+
+var commands = map[string]func(args []string, stdout, stderr io.Writer) int{
+	"build": build,
+	"check": check,
+}
+
+// run is the whole command line; it returns the exit code: 0 success, 1
+// content errors or a failed write, 2 usage errors.
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "statusgen: unknown command %q%s\n\n%s", args[0], generator.DidYouMean(args[0], []string{"build", "check"}), usage)
+		return 2
+	}
+	return cmd(args[1:], stdout, stderr)
+}
+
+// flags are the options the commands share.
+type flags struct {
+	set     *flag.FlagSet
+	site    string
+	out     string
+	baseURL string
+	now     string
+}
+
+func newFlags(name, synopsis string, stderr io.Writer) *flags {
+	f := &flags{set: flag.NewFlagSet(name, flag.ContinueOnError)}
+	f.set.SetOutput(io.Discard)
+	f.set.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: statusgen %s %s\n\nFlags:\n", name, synopsis)
+		f.set.SetOutput(stderr)
+		f.set.PrintDefaults()
+		f.set.SetOutput(io.Discard)
+	}
+	f.set.StringVar(&f.site, "site", ".", "the site `folder`, holding content/ and optionally layouts/ and assets/")
+	f.set.StringVar(&f.now, "now", "", "build as of this RFC 3339 `time` (default: $SOURCE_DATE_EPOCH, else the clock)")
+	return f
+}
+
+// parse reads the flags; a mistake is a usage error with a did-you-mean
+// hint. It returns -1 to go on, else the exit code.
+func (f *flags) parse(args []string, stdout, stderr io.Writer) int {
+	err := f.set.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		f.set.SetOutput(stdout)
+		f.set.Usage()
+		return 0
+	case err != nil:
+		fmt.Fprintf(stderr, "statusgen %s: %v%s\n", f.set.Name(), err, f.hint(err))
+		f.set.Usage()
+		return 2
+	case f.set.NArg() > 0:
+		fmt.Fprintf(stderr, "statusgen %s: unexpected argument %q\n", f.set.Name(), f.set.Arg(0))
+		f.set.Usage()
+		return 2
+	}
+	return -1
+}
+
+func (f *flags) hint(err error) string {
+	name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: -")
+	if !ok {
+		return ""
+	}
+	var known []string
+	f.set.VisitAll(func(fl *flag.Flag) { known = append(known, fl.Name) })
+	return generator.DidYouMean(strings.TrimPrefix(name, "-"), known)
+}
+
+// buildTime is --now, else SOURCE_DATE_EPOCH, else the clock.
+func (f *flags) buildTime() (time.Time, error) {
+	if f.now != "" {
+		t, err := generator.ParseTime(f.now)
+		if err != nil {
+			return t, fmt.Errorf("--now: %v", err)
+		}
+		return t, nil
+	}
+	if s := os.Getenv("SOURCE_DATE_EPOCH"); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("SOURCE_DATE_EPOCH: %q is not a whole number of seconds", s)
+		}
+		return time.Unix(n, 0).UTC(), nil
+	}
+	return time.Now(), nil
+}
+
+// options turns the flags into generator options, opening the site so
+// that nothing read can lie outside it.
+func (f *flags) options() (generator.Options, error) {
+	now, err := f.buildTime()
+	if err != nil {
+		return generator.Options{}, err
+	}
+	root, err := os.OpenRoot(f.site)
+	if err != nil {
+		return generator.Options{}, fmt.Errorf("--site: %v", err)
+	}
+	layouts, _ := fs.Sub(defaults, ".")
+	return generator.Options{Site: root.FS(), Defaults: layouts, Now: now, BaseURL: f.baseURL}, nil
+}
+
+func build(args []string, stdout, stderr io.Writer) int {
+	f := newFlags("build", "[--site DIR] [--out DIR] [--base-url URL] [--now TIME]", stderr)
+	f.set.StringVar(&f.out, "out", "", "the output `folder` (default: public inside the site)")
+	f.set.StringVar(&f.baseURL, "base-url", "", "the site's absolute `URL`, replacing base_url in site.yaml")
+	if code := f.parse(args, stdout, stderr); code >= 0 {
+		return code
+	}
+	opts, err := f.options()
+	if err == nil {
+		err = checkBaseURL(f.baseURL)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "statusgen build: %v\n", err)
+		return 2
+	}
+	if f.out == "" {
+		f.out = filepath.Join(f.site, "public")
+	}
+	if err := generator.CheckOut(f.site, f.out); err != nil {
+		fmt.Fprintf(stderr, "statusgen build: %v\n", err)
+		return 1
+	}
+	start := time.Now()
+	var stats generator.Stats
+	err = generator.Publish(f.out, func(emit func(string, []byte) error) error {
+		stats, err = generator.Generate(opts, emit)
+		return err
+	})
+	if code := report(err, stderr); code != 0 {
+		return code
+	}
+	fmt.Fprintf(stdout, "statusgen: %d pages, %d feeds, %d other files in %d ms -> %s\n",
+		stats.Pages, stats.Feeds, stats.Files, time.Since(start).Milliseconds(), f.out)
+	return 0
+}
+
+func check(args []string, stdout, stderr io.Writer) int {
+	f := newFlags("check", "[--site DIR] [--now TIME]", stderr)
+	if code := f.parse(args, stdout, stderr); code >= 0 {
+		return code
+	}
+	opts, err := f.options()
+	if err != nil {
+		fmt.Fprintf(stderr, "statusgen check: %v\n", err)
+		return 2
+	}
+	stats, err := generator.Generate(opts, func(string, []byte) error { return nil })
+	if code := report(err, stderr); code != 0 {
+		return code
+	}
+	fmt.Fprintf(stdout, "statusgen: %d posts, no problems\n", stats.Posts)
+	return 0
+}
+
+// report prints content errors one per line, or a write failure, and
+// returns the exit code.
+func report(err error, stderr io.Writer) int {
+	var list generator.ErrorList
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &list):
+		for _, e := range list {
+			fmt.Fprintln(stderr, e)
+		}
+		fmt.Fprintf(stderr, "statusgen: %d %s; nothing was written\n", len(list), plural(len(list), "error", "errors"))
+	default:
+		fmt.Fprintf(stderr, "statusgen: %v; the previous output is unchanged\n", err)
+	}
+	return 1
+}
+
+func checkBaseURL(raw string) error {
+	if raw == "" {
+		return nil
+	}
+	if !strings.HasPrefix(raw, "http://") && !strings.HasPrefix(raw, "https://") {
+		return fmt.Errorf("--base-url: %q is not an absolute http or https URL", raw)
+	}
+	return nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
