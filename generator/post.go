@@ -92,7 +92,10 @@ func (post *Post) readKey(r *yamlReader, key string, v *yaml.Node) {
 	default:
 		// timestamps are read as written, not as YAML dates, so that the
 		// offset check sees what the author typed.
-		post.raw[key], ok = r.str(key, v, key == "timestamp" || key == "until" || key == "announced")
+		var s string
+		if s, ok = r.str(key, v, key == "timestamp" || key == "until" || key == "announced"); ok {
+			post.raw[key] = s
+		}
 	}
 	for _, item := range items {
 		post.itemPos[key] = append(post.itemPos[key], r.pos(item))

@@ -93,7 +93,9 @@ func parseSite(data []byte, errs *ErrorList) *Site {
 		case "timezone":
 			s.Timezone, _ = r.str(key, v, false)
 		case "feed_limit":
-			s.FeedLimit, _ = r.integer(key, v)
+			if n, ok := r.integer(key, v); ok {
+				s.FeedLimit = n
+			}
 		case "websub_hub":
 			s.WebSubHub, _ = r.str(key, v, false)
 		case "unsafe_html":

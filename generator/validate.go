@@ -25,10 +25,11 @@ func checkIncidents(posts []*Post, errs *ErrorList) {
 	for id, group := range groupByIncident(posts) {
 		names := map[string]*Post{}
 		for _, p := range group {
-			if _, explicit := p.raw["incident"]; !explicit && len(group) > 1 {
+			_, explicit := p.raw["incident"]
+			if !explicit && len(group) > 1 {
 				errs.add(p.at, "incident id %q, taken from the file name, is also used by %s; set incident: or rename the file", id, other(group, p).Path)
 			}
-			if q := names[p.Name]; q != nil {
+			if q := names[p.Name]; q != nil && explicit {
 				errs.add(p.at, "update anchor %q is also used by %s in incident %q; rename one file", p.Name, q.Path, id)
 			}
 			names[p.Name] = p

@@ -49,16 +49,29 @@ func (r *yamlReader) parse(data []byte, at Pos) *yaml.Node {
 }
 
 func (r *yamlReader) syntaxError(err error, at Pos) {
-	msg := err.Error()
-	pos := Pos{r.path, at.Line, 1}
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		n, _ := strconv.Atoi(m[1])
-		pos.Line = n + r.lineOffset
-		msg = msg[len(m[0]):]
-	} else {
-		msg = strings.TrimPrefix(msg, "yaml: ")
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	line := 1
+	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		msg = err.Error()[len(m[0]):]
+		// yaml.v3 counts lines from 0 for parser errors (it names the line
+		// where the unclosed construct began) and from 1 for scanner errors.
+		if strings.HasPrefix(msg, "did not find expected ") && slices.Contains(parserProblems, msg) {
+			line++
+		}
 	}
-	r.errs.add(pos, "invalid YAML: %s", msg)
+	r.errs.add(Pos{r.path, line + r.lineOffset, 1}, "invalid YAML: %s", msg)
+}
+
+// parserProblems are the messages of yaml.v3's parser, as opposed to its
+// scanner, whose line numbers are off by one.
+var parserProblems = []string{
+	"did not find expected ',' or ']'",
+	"did not find expected ',' or '}'",
+	"did not find expected '-' indicator",
+	"did not find expected <document start>",
+	"did not find expected key",
+	"did not find expected node content",
 }
 
 // fields calls each for every key of the mapping n, reporting unknown and
