@@ -145,6 +145,9 @@ func (st *Status) View(inc *Incident, keep func(Pair) bool) *IncidentView {
 // the incident. A maintenance window whose until has passed is over.
 func (st *Status) settle(v *IncidentView, latest map[Pair]*Post) {
 	if v.Upcoming {
+		for _, p := range v.Updates {
+			v.State = max(v.State, p.State) // what is scheduled
+		}
 		return
 	}
 	for _, pair := range v.Pairs {
