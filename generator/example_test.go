@@ -1,0 +1,138 @@
+package generator
+
+import (
+	"bytes"
+	"os"
+	"runtime"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+)
+
+// example is the repository's own site: the 2011 PlayStation Network story.
+func example(t *testing.T, now string) *Status {
+	t.Helper()
+	var errs ErrorList
+	c := Load(os.DirFS(".."), &errs)
+	c.Validate(&errs)
+	if len(errs) > 0 {
+		t.Fatalf("the example site has errors:\n%v", errs.Sort())
+	}
+	if n := len(c.Posts); n < 12 || n > 20 {
+		t.Errorf("the example has %d posts; it tells its story in 12 to 20", n)
+	}
+	return Derive(c.Site, c.Posts, at(now))
+}
+
+func TestExampleJapanStaysDown(t *testing.T) {
+	st := example(t, "2011-05-20T00:00:00Z")
+	want := map[Pair]State{
+		{"jp", "psn"}:      MajorOutage,
+		{"jp", "store"}:    MajorOutage,
+		{"na", "psn"}:      Operational,
+		{"na", "store"}:    MajorOutage,
+		{"eu", "psn"}:      Operational,
+		{"oceania", "psn"}: Operational,
+		{"me", "psn"}:      Operational,
+		{"na", "qriocity"}: Operational,
+	}
+	for pair, s := range want {
+		if got := st.Current(pair); got != s {
+			t.Errorf("%s/%s = %s on 2011-05-20, want %s", pair.Region, pair.Service, got, s)
+		}
+	}
+	if st.Site.Region("jp").Offers("qriocity") {
+		t.Error("Qriocity is offered in Japan")
+	}
+}
+
+func TestExampleAllRestoredByYearEnd(t *testing.T) {
+	st := example(t, "2011-12-31T00:00:00Z")
+	for _, pair := range st.sitePairs(nil) {
+		if got := st.Current(pair); got != Operational {
+			t.Errorf("%s/%s = %s on 2011-12-31, want operational", pair.Region, pair.Service, got)
+		}
+	}
+	for _, v := range st.Views(nil) {
+		if v.Open {
+			t.Errorf("incident %s still open at year end", v.ID)
+		}
+	}
+}
+
+// TestExamplePagesTellJapan reads the rendered pages: the Japan page says
+// PSN is down, in Japanese, while North America's says it is up.
+func TestExamplePagesTellJapan(t *testing.T) {
+	out := build(t, exampleFS(t), Options{Now: at("2011-05-20T00:00:00Z")})
+	jp := string(out["regions/jp/index.html"])
+	for _, want := range []string{`<html lang="ja">`, "重大な障害", "JST"} {
+		if !strings.Contains(jp, want) {
+			t.Errorf("Japan page lacks %q", want)
+		}
+	}
+	psn := string(out["services/psn/index.html"])
+	na, jpRow := tableRow(psn, "regions/na/"), tableRow(psn, "regions/jp/")
+	if !strings.Contains(na, "Operational") || !strings.Contains(jpRow, "Major outage") {
+		t.Errorf("PSN page rows:\n%s\n%s\nwant North America operational, Japan major outage", na, jpRow)
+	}
+}
+
+// tableRow returns the table row whose header links to the site path.
+func tableRow(page, path string) string {
+	start := strings.Index(page, `<tr><th scope="row"><a href="/`+path+`"`)
+	if start < 0 {
+		return ""
+	}
+	row := page[start:]
+	return row[:strings.Index(row, "</tr>")]
+}
+
+// exampleFS copies the example site into memory, so that tests see the
+// same input as the binary.
+func exampleFS(t *testing.T) fstest.MapFS {
+	t.Helper()
+	fsys := fstest.MapFS{}
+	root := os.DirFS("..")
+	var errs ErrorList
+	for _, p := range append(postPaths(root, &errs), SiteFile) {
+		data, err := os.ReadFile("../" + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fsys[p] = &fstest.MapFile{Data: data}
+	}
+	return fsys
+}
+
+// TestDeterministic builds the example twice, on one core and on all, and
+// expects the same bytes.
+func TestDeterministic(t *testing.T) {
+	opts := Options{Now: at("2011-05-20T00:00:00Z")}
+	prev := runtime.GOMAXPROCS(1)
+	one := build(t, exampleFS(t), opts)
+	runtime.GOMAXPROCS(max(prev, 4))
+	many := build(t, exampleFS(t), opts)
+	runtime.GOMAXPROCS(prev)
+	if len(one) != len(many) {
+		t.Fatalf("%d files on one core, %d on several", len(one), len(many))
+	}
+	for p, data := range one {
+		if !bytes.Equal(data, many[p]) {
+			t.Errorf("%s differs between builds", p)
+		}
+	}
+}
+
+// TestNowOnlyMatters checks that pages depend on now only through which
+// posts are past and the current day: two instants on one day with no post
+// between them give the same site.
+func TestNowOnlyMatters(t *testing.T) {
+	a := build(t, exampleFS(t), Options{Now: at("2011-12-31T01:00:00Z")})
+	b := build(t, exampleFS(t), Options{Now: at("2011-12-31T01:00:00Z").Add(3 * time.Hour)})
+	for p := range a {
+		if !bytes.Equal(a[p], b[p]) {
+			t.Errorf("%s changes with the clock alone", p)
+		}
+	}
+}

@@ -1,0 +1,224 @@
+package generator
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// files is a build that emits the given files.
+func files(m map[string]string) func(emit func(string, []byte) error) error {
+	return func(emit func(string, []byte) error) error {
+		for p, s := range m {
+			if err := emit(p, []byte(s)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// tree reads every file under dir, the marker included.
+func tree(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		out[filepath.ToSlash(rel)] = string(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestPublishKeepsUnchangedMtimes(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	v1 := map[string]string{"index.html": "one", "a/index.html": "same", "gone.html": "x"}
+	if err := Publish(out, files(v1)); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)
+	for p := range v1 {
+		os.Chtimes(filepath.Join(out, p), old, old)
+	}
+	v2 := map[string]string{"index.html": "two", "a/index.html": "same", "new.html": "n"}
+	if err := Publish(out, files(v2)); err != nil {
+		t.Fatal(err)
+	}
+	got := tree(t, out)
+	delete(got, Marker)
+	if fmt.Sprint(got) != fmt.Sprint(v2) {
+		t.Errorf("output %v, want %v", got, v2)
+	}
+	mtime := func(p string) time.Time {
+		info, err := os.Stat(filepath.Join(out, p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return info.ModTime()
+	}
+	if !mtime("a/index.html").Equal(old) {
+		t.Error("an unchanged file got a new mtime")
+	}
+	if mtime("index.html").Equal(old) {
+		t.Error("a changed file kept its old mtime")
+	}
+	if info, _ := os.Stat(out); info.Mode().Perm() != 0o755 {
+		t.Errorf("output folder mode %v, want 0755", info.Mode().Perm())
+	}
+	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(out), ".public.statusgen-*")); len(left) > 0 {
+		t.Errorf("staging folders left: %v", left)
+	}
+}
+
+func TestPublishFailureKeepsOldSite(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	v1 := map[string]string{"index.html": "old"}
+	if err := Publish(out, files(v1)); err != nil {
+		t.Fatal(err)
+	}
+	boom := errors.New("disk full")
+	err := Publish(out, func(emit func(string, []byte) error) error {
+		emit("index.html", []byte("half"))
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("Publish returned %v, want the build's error", err)
+	}
+	if got := tree(t, out); got["index.html"] != "old" {
+		t.Errorf("old site damaged: %v", got)
+	}
+	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(out), ".public.statusgen-*")); len(left) > 0 {
+		t.Errorf("staging folders left: %v", left)
+	}
+}
+
+func TestCheckOut(t *testing.T) {
+	dir := t.TempDir()
+	site := filepath.Join(dir, "site")
+	for _, d := range []string{"content/posts", "layouts", "assets", "stranger", "empty", "mine"} {
+		os.MkdirAll(filepath.Join(site, d), 0o755)
+	}
+	os.WriteFile(filepath.Join(site, "stranger", "keep.txt"), []byte("x"), 0o644)
+	os.WriteFile(filepath.Join(site, "mine", Marker), []byte(markerText), 0o644)
+	os.WriteFile(filepath.Join(site, "mine", "index.html"), []byte("x"), 0o644)
+	os.WriteFile(filepath.Join(site, "file"), []byte("x"), 0o644)
+	home, _ := os.UserHomeDir()
+	refused := map[string]string{
+		"/":                     "root of the file system",
+		home:                    "home folder",
+		site:                    "holds the site",
+		dir:                     "holds the site",
+		site + "/content/posts": "inside the site's content/ folder",
+		site + "/layouts":       "inside the site's layouts/ folder",
+		site + "/assets/x":      "inside the site's assets/ folder",
+		site + "/stranger":      "not empty and has no .statusgen file",
+		site + "/file":          "a file, not a folder",
+		site + "/./content/../": "holds the site",
+	}
+	for out, why := range refused {
+		err := CheckOut(site, out)
+		if err == nil || !strings.Contains(err.Error(), why) {
+			t.Errorf("CheckOut(%s) = %v, want a refusal saying %q", out, err, why)
+		}
+	}
+	for _, out := range []string{site + "/public", site + "/empty", site + "/mine", dir + "/elsewhere"} {
+		if err := CheckOut(site, out); err != nil {
+			t.Errorf("CheckOut(%s) = %v, want nil", out, err)
+		}
+	}
+}
+
+// TestPublishSurvivesKill kills a publishing process at random moments and
+// checks that out is always the complete old or the complete new site.
+func TestPublishSurvivesKill(t *testing.T) {
+	if os.Getenv("STATUSGEN_PUBLISH_CHILD") != "" {
+		publishChild()
+		return
+	}
+	if testing.Short() {
+		t.Skip("spawns processes")
+	}
+	out := filepath.Join(t.TempDir(), "public")
+	oldSite := siteOf("old", 200)
+	if err := Publish(out, files(oldSite)); err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	complete := 0
+	for i := range 12 {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestPublishSurvivesKill$")
+		cmd.Env = append(os.Environ(), "STATUSGEN_PUBLISH_CHILD="+out, fmt.Sprintf("STATUSGEN_VERSION=v%d", i))
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Duration(rng.IntN(500)) * time.Millisecond)
+		cmd.Process.Signal(syscall.SIGKILL)
+		if err := cmd.Wait(); err == nil {
+			complete++
+		}
+		got := tree(t, out)
+		delete(got, Marker)
+		if !sameSite(got, oldSite) && !isVersion(got) {
+			t.Fatalf("run %d: out is neither the old nor a complete new site (%d files)", i, len(got))
+		}
+		if isVersion(got) {
+			oldSite = got
+		}
+	}
+	t.Logf("%d of 12 builds finished before the kill", complete)
+}
+
+func siteOf(version string, n int) map[string]string {
+	m := map[string]string{}
+	for i := range n {
+		m[fmt.Sprintf("p%03d/index.html", i)] = version + strings.Repeat(".", 4000)
+	}
+	return m
+}
+
+func publishChild() {
+	version := os.Getenv("STATUSGEN_VERSION")
+	build := func(emit func(string, []byte) error) error {
+		for p, s := range siteOf(version, 200) {
+			if err := emit(p, []byte(s)); err != nil {
+				return err
+			}
+			time.Sleep(100 * time.Microsecond)
+		}
+		return nil
+	}
+	if err := Publish(os.Getenv("STATUSGEN_PUBLISH_CHILD"), build); err != nil {
+		os.Exit(1)
+	}
+	os.Exit(0)
+}
+
+func sameSite(a, b map[string]string) bool { return fmt.Sprint(a) == fmt.Sprint(b) }
+
+// isVersion reports whether the tree is one complete site of one version.
+func isVersion(got map[string]string) bool {
+	if len(got) != 200 {
+		return false
+	}
+	first := got["p000/index.html"]
+	for _, s := range got {
+		if s != first {
+			return false
+		}
+	}
+	return true
+}
