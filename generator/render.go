@@ -32,14 +32,15 @@ type renderer struct {
 	bodyOnce sync.Map // *Post -> template.HTML, rendered once per build
 }
 
-func newRenderer(st *Status, theme fs.FS, errs *ErrorList) *renderer {
+func newRenderer(st *Status, site, defaults fs.FS, errs *ErrorList) *renderer {
+	theme := overlay{site, defaults}
 	r := &renderer{site: st.Site, st: st, md: newMarkdown(st.Site.UnsafeHTML)}
 	r.base, _ = url.Parse(st.Site.BaseURL)
 	var langs []string
 	for _, reg := range st.Site.Regions {
 		langs = append(langs, reg.Language)
 	}
-	r.strings = loadStrings(theme, append(langs, st.Site.Language), errs)
+	r.strings = loadStrings([]fs.FS{defaults, site}, append(langs, st.Site.Language), errs)
 	var err error
 	if r.assets, r.files, err = fingerprint(theme); err != nil {
 		errs.add(Pos{"assets", 1, 1}, "cannot read assets: %v", unwrapPath(err))

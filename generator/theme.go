@@ -99,23 +99,32 @@ func templatePos(err error, name string) (Pos, string) {
 }
 
 // loadStrings reads layouts/i18n/<lang>.yaml for every language the site
-// uses. English is the fallback for any missing string.
-func loadStrings(theme fs.FS, langs []string, errs *ErrorList) map[string]map[string]string {
+// uses, the site's strings over the default ones key by key; English is the
+// fallback for any string a language lacks.
+func loadStrings(layers []fs.FS, langs []string, errs *ErrorList) map[string]map[string]string {
 	out := map[string]map[string]string{}
 	for _, lang := range append([]string{"en"}, langs...) {
 		if out[lang] != nil {
 			continue
 		}
+		out[lang] = map[string]string{}
 		name := "layouts/i18n/" + lang + ".yaml"
-		data, err := fs.ReadFile(theme, name)
-		strings := map[string]string{}
-		if err == nil {
-			err = yaml.Unmarshal(data, &strings)
+		for _, layer := range layers {
+			data, err := fs.ReadFile(layer, name)
+			if errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+			if err == nil {
+				err = yaml.Unmarshal(data, out[lang])
+			}
+			if err != nil {
+				r := &yamlReader{path: name, errs: errs}
+				r.syntaxError(err, Pos{name, 1, 1})
+			}
 		}
-		if err != nil && (lang == "en" || !errors.Is(err, fs.ErrNotExist)) {
-			errs.add(Pos{name, 1, 1}, "UI strings: %v", err)
-		}
-		out[lang] = strings
+	}
+	if len(out["en"]) == 0 {
+		errs.add(Pos{"layouts/i18n/en.yaml", 1, 1}, "missing English UI strings")
 	}
 	return out
 }

@@ -1,0 +1,110 @@
+package generator
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+func smallSite(extra map[string]string) fstest.MapFS {
+	fsys := fstest.MapFS{
+		SiteFile:          {Data: []byte(testSite)},
+		"content/down.md": {Data: []byte("---\nregion: jp\nservice: psn\nstate: major_outage\ntimestamp: 2011-04-20T16:00:00Z\n---\nDown.\n")},
+	}
+	for p, s := range extra {
+		fsys[p] = &fstest.MapFile{Data: []byte(s)}
+	}
+	return fsys
+}
+
+func TestLayoutOverride(t *testing.T) {
+	out := build(t, smallSite(map[string]string{
+		"layouts/404.html":     `{{template "base" .}}{{define "main"}}<p>Lost? {{.T "back_to_overview"}}</p>{{end}}`,
+		"assets/style.css":     "body{color:red}",
+		"assets/extra.txt":     "hello",
+		"layouts/i18n/en.yaml": "back_to_overview: Go home\n",
+	}), Options{Now: at("2011-05-01T00:00:00Z")})
+	if got := string(out["404.html"]); !strings.Contains(got, "<p>Lost? Go home</p>") {
+		t.Errorf("the site's 404 layout or UI string was not used:\n%s", got)
+	}
+	if !strings.Contains(string(out["index.html"]), "Skip to content") {
+		t.Error("a UI string missing from the site's en.yaml did not fall back to the default")
+	}
+	var css, extra bool
+	for p, data := range out {
+		css = css || (strings.HasPrefix(p, "assets/style.") && string(data) == "body{color:red}")
+		extra = extra || strings.HasPrefix(p, "assets/extra.")
+	}
+	if !css || !extra {
+		t.Errorf("site assets not used: style %v, extra %v", css, extra)
+	}
+}
+
+func TestLayoutErrorsArePositioned(t *testing.T) {
+	tests := map[string]string{
+		"{{template \"base\" .}}\n{{define \"main\"}}\n{{.Nope}}\n{{end}}":    `layouts/404.html:3:2: executing "main" at <.Nope>: can't evaluate field Nope in type *generator.Page`,
+		"{{template \"base\" .}}\n{{define \"main\"}}\n{{if}}\n{{end}}":       `layouts/404.html:3:1: missing value for if`,
+		"{{template \"base\" .}}{{define \"main\"}}{{.T \"no_such\"}}{{end}}": `layouts/404.html:1:40: executing "main" at <.T>: error calling T: no UI string "no_such" in layouts/i18n/en.yaml`,
+	}
+	for layout, want := range tests {
+		opts := Options{Site: smallSite(map[string]string{"layouts/404.html": layout}), Defaults: defaults, Now: at("2011-05-01T00:00:00Z")}
+		_, err := Generate(opts, func(string, []byte) error { return nil })
+		if err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("layout %q: error\n%v\nwant one starting\n%s", layout, err, want)
+		}
+	}
+}
+
+func TestHistoryPages(t *testing.T) {
+	extra := map[string]string{}
+	for i := range 45 {
+		extra[fmt.Sprintf("content/i%02d.md", i)] = fmt.Sprintf("---\nregion: na\nservice: store\nstate: degraded\ntimestamp: 2011-03-%02dT10:00:00Z\n---\n", i%28+1)
+	}
+	out := build(t, smallSite(extra), Options{Now: at("2011-05-01T00:00:00Z")})
+	count := func(page string) int { return strings.Count(string(out[page]), `<li class="incident">`) }
+	if count("history/index.html") != 20 || count("history/page/2/index.html") != 20 || count("history/page/3/index.html") != 6 {
+		t.Errorf("history pages hold %d, %d, %d incidents; want 20, 20, 6",
+			count("history/index.html"), count("history/page/2/index.html"), count("history/page/3/index.html"))
+	}
+	if _, ok := out["history/page/4/index.html"]; ok {
+		t.Error("an empty fourth history page")
+	}
+	if !strings.Contains(string(out["history/page/2/index.html"]), `<a rel="next" href="/history/page/3/">`) {
+		t.Error("page 2 does not link to page 3")
+	}
+	if !strings.Contains(string(out["history/page/2/index.html"]), `<a rel="prev" href="/history/">`) {
+		t.Error("page 2 does not link back to the first page")
+	}
+}
+
+func TestSubpath(t *testing.T) {
+	out := build(t, smallSite(nil), Options{Now: at("2011-05-01T00:00:00Z"), BaseURL: "https://example.com/status"})
+	index := string(out["index.html"])
+	for _, want := range []string{`href="/status/regions/jp/"`, `href="/status/assets/style.`, `<link rel="canonical" href="https://example.com/status/">`} {
+		if !strings.Contains(index, want) {
+			t.Errorf("index lacks %s", want)
+		}
+	}
+	if strings.Contains(index, `href="/regions/`) {
+		t.Error("a link misses the base path")
+	}
+	if !strings.Contains(string(out["sitemap.xml"]), "<loc>https://example.com/status/incidents/down/</loc>") {
+		t.Errorf("sitemap lacks the absolute incident URL:\n%s", out["sitemap.xml"])
+	}
+}
+
+func TestUnsafeHTML(t *testing.T) {
+	body := "---\nregion: na\nservice: psn\nstate: degraded\ntimestamp: 2011-04-20T16:00:00Z\n---\n<b>bold</b> [x](javascript:alert(1))\n"
+	safe := build(t, smallSite(map[string]string{"content/x.md": body}), Options{Now: at("2011-05-01T00:00:00Z")})
+	page := string(safe["incidents/x/index.html"])
+	if strings.Contains(page, "<b>bold</b>") || strings.Contains(page, "javascript:") {
+		t.Errorf("raw HTML or a javascript: link got through:\n%s", page)
+	}
+	fsys := smallSite(map[string]string{"content/x.md": body})
+	fsys[SiteFile] = &fstest.MapFile{Data: []byte(testSite + "unsafe_html: true\n")}
+	unsafe := build(t, fsys, Options{Now: at("2011-05-01T00:00:00Z")})
+	if !strings.Contains(string(unsafe["incidents/x/index.html"]), "<b>bold</b>") {
+		t.Error("unsafe_html: true did not let raw HTML through")
+	}
+}
