@@ -52,15 +52,10 @@ func newRenderer(st *Status, site, defaults fs.FS, errs *ErrorList) *renderer {
 // funcs is the one FuncMap every layout sees.
 func (r *renderer) funcs() template.FuncMap {
 	return template.FuncMap{
-		"url":        r.url,
-		"absURL":     r.absURL,
-		"asset":      r.asset,
-		"markdown":   r.body,
-		"stateClass": func(s State) string { return strings.ReplaceAll(s.String(), "_", "-") },
-		"stageName":  func(s Stage) string { return s.String() },
-		"region":     r.site.Region,
-		"service":    r.site.Service,
-		"isoTime":    func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"url":      r.url,
+		"absURL":   r.absURL,
+		"asset":    r.asset,
+		"markdown": r.body,
 	}
 }
 

@@ -1,0 +1,80 @@
+// Package generator turns a status site's Markdown posts into static pages.
+//
+// A build is a pipeline, one file per stage:
+//
+//	load.go      read content/site.yaml and every post (Load)
+//	site.go,     parse and check them against each other (Validate),
+//	post.go,     reporting every problem at once as path:line:col
+//	validate.go
+//	status.go,   derive the state of every (region, service) pair at the
+//	incident.go, build instant, the incidents and the 90-day history
+//	uptime.go    (Derive)
+//	render.go,   render pages through html/template layouts (Generate)
+//	page.go,
+//	theme.go
+//	write.go     stage the whole site beside the output folder and swap it
+//	             in (Publish)
+//
+// # Site
+//
+// A site is a folder holding content/site.yaml, posts anywhere under
+// content/, and optionally layouts/ and assets/ that override the defaults
+// file by file. site.yaml keys: title and base_url (required), description,
+// home_url, support_url, language (default en), timezone (IANA name, default
+// UTC), feed_limit (default 50), websub_hub, unsafe_html (default false),
+// regions and services. A region has id, name and optionally language,
+// timezone and services (the ids it offers, default all); a service has id
+// and name. Ids are lowercase letters, digits and hyphens; "all" is
+// reserved.
+//
+// # Posts
+//
+// Every *.md file under content/ but editor leftovers (see Ignored) is a
+// post: YAML front-matter between --- lines, then a CommonMark body with
+// GFM tables, strikethrough, autolinks and task lists. Keys:
+//
+//	region     one id, a list of ids, or all (required)
+//	service    one id, a list of ids, or all (required)
+//	state      operational, maintenance, degraded, partial_outage or
+//	           major_outage (required)
+//	timestamp  RFC 3339 with an offset (required)
+//	title      shown as the update's heading; derived from the services
+//	           and the state when absent
+//	incident   threads posts into one incident; without it the post is an
+//	           incident of its own named after its file
+//	stage      investigating, identified, monitoring or resolved; default
+//	           resolved when the post closes its incident, else
+//	           investigating
+//	until      end of a maintenance window (state maintenance only)
+//	announced  when a future post becomes public (not after timestamp)
+//	draft      true: checked, never published
+//
+// A post's file name without .md is its anchor on the incident page, so it
+// uses the id characters too. "all" expands to the declared regions and, per
+// region, to the services it offers; naming a region and a service it does
+// not offer is an error.
+//
+// # Layouts
+//
+// Pages render with layouts/<kind>.html for the kinds index, region,
+// service, incident, history and 404, each parsed together with
+// layouts/base.html and layouts/partials/*.html; a site's file of the same
+// name replaces the default. Templates are named after their files, so
+// errors read layouts/region.html:12:5. The dot is a *Page: its fields name
+// the page's region, service or incident, and its methods answer in the
+// page's language and zone (T, StateText, StageText, Time, TimeIn, Date,
+// Duration, Banner, Mark, Cell, Rows, Open, Maintenance, Recent, Affected,
+// Where, LastUpdated). UI strings come from layouts/i18n/<lang>.yaml, the
+// site's keys over the defaults', English for any missing one.
+//
+// Template functions, all of them:
+//
+//	url PATH      root-relative URL with the base path: url "regions/jp/"
+//	absURL PATH   absolute URL under base_url
+//	asset NAME    fingerprinted URL of a file in assets/: asset "style.css"
+//	markdown POST the post's body as HTML (raw HTML dropped unless
+//	              unsafe_html)
+//
+// Assets are copied to assets/<name>.<hash>.<ext>, the hash taken from their
+// bytes, so they may be cached for ever.
+package generator
