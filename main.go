@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -58,25 +59,30 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 // flags are the options the commands share.
 type flags struct {
-	set     *flag.FlagSet
-	site    string
-	out     string
-	baseURL string
-	now     string
+	set      *flag.FlagSet
+	synopsis string
+	site     string
+	out      string
+	baseURL  string
+	now      string
 }
 
-func newFlags(name, synopsis string, stderr io.Writer) *flags {
-	f := &flags{set: flag.NewFlagSet(name, flag.ContinueOnError)}
+func newFlags(name, synopsis string) *flags {
+	f := &flags{set: flag.NewFlagSet(name, flag.ContinueOnError), synopsis: synopsis}
+	// The flag package would print errors and usage itself; parse does,
+	// once, to the right stream.
 	f.set.SetOutput(io.Discard)
-	f.set.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: statusgen %s %s\n\nFlags:\n", name, synopsis)
-		f.set.SetOutput(stderr)
-		f.set.PrintDefaults()
-		f.set.SetOutput(io.Discard)
-	}
+	f.set.Usage = func() {}
 	f.set.StringVar(&f.site, "site", ".", "the site `folder`, holding content/ and optionally layouts/ and assets/")
 	f.set.StringVar(&f.now, "now", "", "build as of this RFC 3339 `time` (default: $SOURCE_DATE_EPOCH, else the clock)")
 	return f
+}
+
+func (f *flags) usage(w io.Writer) {
+	fmt.Fprintf(w, "Usage: statusgen %s %s\n\nFlags:\n", f.set.Name(), f.synopsis)
+	f.set.SetOutput(w)
+	f.set.PrintDefaults()
+	f.set.SetOutput(io.Discard)
 }
 
 // parse reads the flags; a mistake is a usage error with a did-you-mean
@@ -85,16 +91,15 @@ func (f *flags) parse(args []string, stdout, stderr io.Writer) int {
 	err := f.set.Parse(args)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
-		f.set.SetOutput(stdout)
-		f.set.Usage()
+		f.usage(stdout)
 		return 0
 	case err != nil:
-		fmt.Fprintf(stderr, "statusgen %s: %v%s\n", f.set.Name(), err, f.hint(err))
-		f.set.Usage()
+		fmt.Fprintf(stderr, "statusgen %s: %v%s\n\n", f.set.Name(), err, f.hint(err))
+		f.usage(stderr)
 		return 2
 	case f.set.NArg() > 0:
-		fmt.Fprintf(stderr, "statusgen %s: unexpected argument %q\n", f.set.Name(), f.set.Arg(0))
-		f.set.Usage()
+		fmt.Fprintf(stderr, "statusgen %s: unexpected argument %q\n\n", f.set.Name(), f.set.Arg(0))
+		f.usage(stderr)
 		return 2
 	}
 	return -1
@@ -145,7 +150,7 @@ func (f *flags) options() (generator.Options, error) {
 }
 
 func build(args []string, stdout, stderr io.Writer) int {
-	f := newFlags("build", "[--site DIR] [--out DIR] [--base-url URL] [--now TIME]", stderr)
+	f := newFlags("build", "[--site DIR] [--out DIR] [--base-url URL] [--now TIME]")
 	f.set.StringVar(&f.out, "out", "", "the output `folder` (default: public inside the site)")
 	f.set.StringVar(&f.baseURL, "base-url", "", "the site's absolute `URL`, replacing base_url in site.yaml")
 	if code := f.parse(args, stdout, stderr); code >= 0 {
@@ -172,7 +177,7 @@ func build(args []string, stdout, stderr io.Writer) int {
 		stats, err = generator.Generate(opts, emit)
 		return err
 	})
-	if code := report(err, stderr); code != 0 {
+	if code := report(err, "; nothing was written", stderr); code != 0 {
 		return code
 	}
 	fmt.Fprintf(stdout, "statusgen: %d pages, %d feeds, %d other files in %d ms -> %s\n",
@@ -181,7 +186,7 @@ func build(args []string, stdout, stderr io.Writer) int {
 }
 
 func check(args []string, stdout, stderr io.Writer) int {
-	f := newFlags("check", "[--site DIR] [--now TIME]", stderr)
+	f := newFlags("check", "[--site DIR] [--now TIME]")
 	if code := f.parse(args, stdout, stderr); code >= 0 {
 		return code
 	}
@@ -191,16 +196,16 @@ func check(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	stats, err := generator.Generate(opts, func(string, []byte) error { return nil })
-	if code := report(err, stderr); code != 0 {
+	if code := report(err, "", stderr); code != 0 {
 		return code
 	}
-	fmt.Fprintf(stdout, "statusgen: %d posts, no problems\n", stats.Posts)
+	fmt.Fprintf(stdout, "statusgen: %d %s, no problems\n", stats.Posts, plural(stats.Posts, "post", "posts"))
 	return 0
 }
 
 // report prints content errors one per line, or a write failure, and
-// returns the exit code.
-func report(err error, stderr io.Writer) int {
+// returns the exit code. after ends the count line.
+func report(err error, after string, stderr io.Writer) int {
 	var list generator.ErrorList
 	switch {
 	case err == nil:
@@ -209,7 +214,7 @@ func report(err error, stderr io.Writer) int {
 		for _, e := range list {
 			fmt.Fprintln(stderr, e)
 		}
-		fmt.Fprintf(stderr, "statusgen: %d %s; nothing was written\n", len(list), plural(len(list), "error", "errors"))
+		fmt.Fprintf(stderr, "statusgen: %d %s%s\n", len(list), plural(len(list), "error", "errors"), after)
 	default:
 		fmt.Fprintf(stderr, "statusgen: %v; the previous output is unchanged\n", err)
 	}
@@ -220,7 +225,8 @@ func checkBaseURL(raw string) error {
 	if raw == "" {
 		return nil
 	}
-	if !strings.HasPrefix(raw, "http://") && !strings.HasPrefix(raw, "https://") {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Errorf("--base-url: %q is not an absolute http or https URL", raw)
 	}
 	return nil

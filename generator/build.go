@@ -41,7 +41,7 @@ func Generate(opts Options, emit func(path string, data []byte) error) (Stats, e
 		return Stats{}, errs.Err()
 	}
 	jobs := r.jobs()
-	layoutErrs, err := run(jobs, emit)
+	layoutErrs, err := r.run(jobs, emit)
 	if len(layoutErrs) > 0 {
 		return Stats{}, layoutErrs.Err()
 	}

@@ -64,9 +64,10 @@ func (l ErrorList) Err() error {
 }
 
 // DidYouMean returns a hint naming the candidate closest to s, or "" when
-// none is close enough to be a likely typo.
+// none is close enough to be a likely typo: one edit in short words, about
+// one in three in longer ones.
 func DidYouMean(s string, candidates []string) string {
-	best, bestDist := "", len(s)/2+2
+	best, bestDist := "", max(1, (len(s)+1)/3)+1
 	for _, c := range candidates {
 		if d := editDistance(s, c); d < bestDist {
 			best, bestDist = c, d
@@ -78,23 +79,28 @@ func DidYouMean(s string, candidates []string) string {
 	return fmt.Sprintf(" (did you mean %q?)", best)
 }
 
-// editDistance is the Levenshtein distance between a and b.
+// editDistance counts the insertions, deletions, substitutions and swaps of
+// neighbours that turn a into b (optimal string alignment).
 func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
 	}
 	for i := 1; i <= len(a); i++ {
-		cur[0] = i
 		for j := 1; j <= len(b); j++ {
 			cost := 1
 			if a[i-1] == b[j-1] {
 				cost = 0
 			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
 	}
-	return prev[len(b)]
+	return d[len(a)][len(b)]
 }

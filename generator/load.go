@@ -54,8 +54,11 @@ func Load(fsys fs.FS, errs *ErrorList) *Content {
 // following symbolic links: a link could lead out of the site.
 func postPaths(fsys fs.FS, errs *ErrorList) []string {
 	var paths []string
-	err := fs.WalkDir(fsys, "content", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
+	fs.WalkDir(fsys, "content", func(p string, d fs.DirEntry, err error) error {
+		switch {
+		case p == "content" && errors.Is(err, fs.ErrNotExist):
+			return nil // the missing site.yaml says it all
+		case err != nil:
 			errs.add(Pos{p, 1, 1}, "cannot read: %v", unwrapPath(err))
 			return nil
 		}
@@ -80,9 +83,6 @@ func postPaths(fsys fs.FS, errs *ErrorList) []string {
 		}
 		return nil
 	})
-	if errors.Is(err, fs.ErrNotExist) {
-		errs.add(Pos{"content", 1, 1}, "missing content folder")
-	}
 	return paths
 }
 

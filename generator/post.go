@@ -40,6 +40,7 @@ type Post struct {
 	keyPos  map[string]Pos    // where each key's value stands
 	itemPos map[string][]Pos  // where each id of region and service stands
 	bad     map[string]bool   // keys whose value was reported unreadable
+	hinted  map[string]bool   // keys a misspelt key was taken for
 	raw     map[string]string // scalar values as written, for Validate
 	at      Pos               // the opening ---
 }
@@ -74,6 +75,7 @@ func parsePost(p string, data []byte, errs *ErrorList) *Post {
 		post.keyPos[key] = r.pos(v)
 		post.readKey(r, key, v)
 	})
+	post.hinted = r.hinted
 	return post
 }
 
@@ -160,7 +162,7 @@ func isFence(line []byte) bool {
 // Service into Pairs and fills in derived values.
 func (post *Post) Validate(site *Site, errs *ErrorList) {
 	for _, key := range []string{"region", "service", "state", "timestamp"} {
-		if _, ok := post.keyPos[key]; !ok {
+		if _, ok := post.keyPos[key]; !ok && !post.hinted[key] {
 			errs.add(post.at, "missing required key %q", key)
 		}
 	}

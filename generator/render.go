@@ -29,12 +29,13 @@ type renderer struct {
 	files    map[string][]byte            // fingerprinted path -> bytes
 	md       goldmark.Markdown
 	pageList []*Page
+	theme    fs.FS    // the site's layouts and assets over the defaults
 	bodyOnce sync.Map // *Post -> template.HTML, rendered once per build
 }
 
 func newRenderer(st *Status, site, defaults fs.FS, errs *ErrorList) *renderer {
 	theme := overlay{site, defaults}
-	r := &renderer{site: st.Site, st: st, md: newMarkdown(st.Site.UnsafeHTML)}
+	r := &renderer{site: st.Site, st: st, md: newMarkdown(st.Site.UnsafeHTML), theme: theme}
 	r.base, _ = url.Parse(st.Site.BaseURL)
 	var langs []string
 	for _, reg := range st.Site.Regions {
@@ -202,7 +203,7 @@ func (r *renderer) published(v *IncidentView) bool {
 // run renders every job on all cores and hands each result to emit, which
 // must not keep the slice. Layout errors come back positioned and sorted;
 // the first failure of emit (a full disk) ends the run.
-func run(jobs []job, emit func(path string, data []byte) error) (ErrorList, error) {
+func (r *renderer) run(jobs []job, emit func(path string, data []byte) error) (ErrorList, error) {
 	var mu sync.Mutex
 	var errs ErrorList
 	var writeErr error
@@ -215,7 +216,7 @@ func run(jobs []job, emit func(path string, data []byte) error) (ErrorList, erro
 				buf.Reset()
 				if err := j.render(&buf); err != nil {
 					mu.Lock()
-					errs = append(errs, layoutError(j, err))
+					errs = append(errs, r.layoutError(j, err))
 					mu.Unlock()
 					continue
 				}
@@ -235,7 +236,7 @@ func run(jobs []job, emit func(path string, data []byte) error) (ErrorList, erro
 	return errs.Sort(), writeErr
 }
 
-func layoutError(j job, err error) *Error {
-	pos, msg := templatePos(err, "layouts/"+j.path)
+func (r *renderer) layoutError(j job, err error) *Error {
+	pos, msg := templatePos(err, "layouts/"+j.path, r.theme)
 	return &Error{pos, msg}
 }

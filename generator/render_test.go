@@ -43,9 +43,10 @@ func TestLayoutOverride(t *testing.T) {
 
 func TestLayoutErrorsArePositioned(t *testing.T) {
 	tests := map[string]string{
-		"{{template \"base\" .}}\n{{define \"main\"}}\n{{.Nope}}\n{{end}}":    `layouts/404.html:3:2: executing "main" at <.Nope>: can't evaluate field Nope in type *generator.Page`,
+		"{{template \"base\" .}}\n{{define \"main\"}}\n{{.Nope}}\n{{end}}":    `layouts/404.html:3:3: executing "main" at <.Nope>: can't evaluate field Nope in type *generator.Page`,
+		"{{template \"base\" .}}\n{{define \"main\"}}\n日本 {{.Nope}}\n{{end}}": `layouts/404.html:3:6: executing "main" at <.Nope>`,
 		"{{template \"base\" .}}\n{{define \"main\"}}\n{{if}}\n{{end}}":       `layouts/404.html:3:1: missing value for if`,
-		"{{template \"base\" .}}{{define \"main\"}}{{.T \"no_such\"}}{{end}}": `layouts/404.html:1:40: executing "main" at <.T>: error calling T: no UI string "no_such" in layouts/i18n/en.yaml`,
+		"{{template \"base\" .}}{{define \"main\"}}{{.T \"no_such\"}}{{end}}": `layouts/404.html:1:41: executing "main" at <.T>: error calling T: no UI string "no_such" in layouts/i18n/en.yaml`,
 	}
 	for layout, want := range tests {
 		opts := Options{Site: smallSite(map[string]string{"layouts/404.html": layout}), Defaults: defaults, Now: at("2011-05-01T00:00:00Z")}

@@ -29,8 +29,9 @@ type Site struct {
 	Services    []*Service
 
 	Location *time.Location
-	keyPos   map[string]Pos // where each key stands, for later errors
-	at       Pos            // the file itself
+	keyPos   map[string]Pos  // where each key stands, for later errors
+	hinted   map[string]bool // keys a misspelt key was taken for
+	at       Pos             // the file itself
 }
 
 // Region is one place readers live in; its page and feeds show only its pairs.
@@ -106,6 +107,7 @@ func parseSite(data []byte, errs *ErrorList) *Site {
 			s.Services = parseServices(r, v)
 		}
 	})
+	s.hinted = r.hinted
 	return s
 }
 
@@ -191,7 +193,7 @@ func (s *Site) Validate(errs *ErrorList) {
 }
 
 func (s *Site) require(errs *ErrorList, key, value string) {
-	if _, ok := s.keyPos[key]; !ok && value == "" {
+	if _, ok := s.keyPos[key]; !ok && value == "" && !s.hinted[key] {
 		errs.add(s.at, "missing required key %q", key)
 	}
 }

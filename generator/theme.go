@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -77,7 +78,7 @@ func parseLayout(t *template.Template, theme fs.FS, name string, errs *ErrorList
 		_, err = t.New(name).Parse(string(data))
 	}
 	if err != nil {
-		pos, msg := templatePos(err, name)
+		pos, msg := templatePos(err, name, nil)
 		errs.add(pos, "%s", msg)
 		return false
 	}
@@ -87,15 +88,31 @@ func parseLayout(t *template.Template, theme fs.FS, name string, errs *ErrorList
 var templateErr = regexp.MustCompile(`^(?:html/)?template: (layouts/[^:]+):(\d+)(?::(\d+))?: (.*)$`)
 
 // templatePos turns a template error into a positioned one, so that a
-// broken layout is reported like a broken post.
-func templatePos(err error, name string) (Pos, string) {
+// broken layout is reported like a broken post. Execution errors carry a
+// 0-based byte offset in the line, which theme (when given) turns into a
+// 1-based column in characters, as YAML positions are.
+func templatePos(err error, name string, theme fs.FS) (Pos, string) {
 	msg := err.Error()
-	if m := templateErr.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[2])
-		col, _ := strconv.Atoi(m[3])
-		return Pos{m[1], line, max(col, 1)}, m[4]
+	m := templateErr.FindStringSubmatch(msg)
+	if m == nil {
+		return Pos{name, 1, 1}, strings.TrimPrefix(msg, "template: ")
 	}
-	return Pos{name, 1, 1}, strings.TrimPrefix(msg, "template: ")
+	line, _ := strconv.Atoi(m[2])
+	pos := Pos{m[1], line, 1}
+	if m[3] != "" && theme != nil {
+		offset, _ := strconv.Atoi(m[3])
+		pos.Col = runeColumn(theme, pos, offset)
+	}
+	return pos, m[4]
+}
+
+func runeColumn(theme fs.FS, pos Pos, offset int) int {
+	data, err := fs.ReadFile(theme, pos.Path)
+	lines := strings.Split(string(data), "\n")
+	if err != nil || pos.Line > len(lines) || offset > len(lines[pos.Line-1]) {
+		return offset + 1
+	}
+	return utf8.RuneCountInString(lines[pos.Line-1][:offset]) + 1
 }
 
 // loadStrings reads layouts/i18n/<lang>.yaml for every language the site

@@ -63,8 +63,7 @@ func TestPostErrors(t *testing.T) {
 			`content/p.md:1:1: missing required key "service"`,
 			`content/p.md:1:1: missing required key "state"`,
 			`content/p.md:1:1: missing required key "timestamp"`}},
-		{"unknown key with hint", "---\nregion: na\nservice: psn\nstate: operational\ntimestmp: 2011-04-20T16:00:00Z\n---\n", []string{
-			`content/p.md:1:1: missing required key "timestamp"`,
+		{"unknown key with hint, not also missing", "---\nregion: na\nservice: psn\nstate: operational\ntimestmp: 2011-04-20T16:00:00Z\n---\n", []string{
 			`content/p.md:5:1: unknown key "timestmp" (did you mean "timestamp"?); known keys: title, region, service, state, timestamp, incident, stage, until, announced, draft`}},
 		{"unknown region in list", "---\nregion: [na, jpn]\nservice: psn\nstate: operational\ntimestamp: 2011-04-20T16:00:00Z\n---\n",
 			[]string{`content/p.md:2:14: unknown region "jpn" (did you mean "jp"?)`}},
@@ -124,7 +123,6 @@ func TestSiteErrors(t *testing.T) {
 			`content/site.yaml:1:1: regions: declare at least one region`,
 			`content/site.yaml:1:1: services: declare at least one service`}},
 		{"unknown key", strings.Replace(testSite, "base_url:", "baseurl:", 1), []string{
-			`content/site.yaml:1:1: missing required key "base_url"`,
 			`content/site.yaml:2:1: unknown key "baseurl" (did you mean "base_url"?); known keys: title, description, base_url, home_url, support_url, language, timezone, feed_limit, websub_hub, unsafe_html, regions, services`}},
 		{"relative base_url", strings.Replace(testSite, "https://status.example.com/", "/status/", 1),
 			[]string{`content/site.yaml:2:11: base_url: "/status/" is not an absolute http or https URL`}},
@@ -196,6 +194,27 @@ func TestEditorLeftoversIgnored(t *testing.T) {
 		got := check(t, map[string]string{SiteFile: testSite, "content/" + name: "garbage"})
 		if len(got) > 0 {
 			t.Errorf("%s was read: %v", name, got)
+		}
+	}
+}
+
+func TestDidYouMean(t *testing.T) {
+	tests := []struct {
+		s          string
+		candidates []string
+		want       string
+	}{
+		{"jpn", []string{"na", "jp"}, ` (did you mean "jp"?)`},
+		{"biuld", []string{"build", "check"}, ` (did you mean "build"?)`},
+		{"chekc", []string{"build", "check"}, ` (did you mean "check"?)`},
+		{"timestmp", postKeys, ` (did you mean "timestamp"?)`},
+		{"ot", []string{"site", "now"}, ""},
+		{"ot", []string{"site", "out", "now"}, ` (did you mean "out"?)`},
+		{"down", stateNames, ""},
+	}
+	for _, tt := range tests {
+		if got := DidYouMean(tt.s, tt.candidates); got != tt.want {
+			t.Errorf("DidYouMean(%q, %v) = %q, want %q", tt.s, tt.candidates, got, tt.want)
 		}
 	}
 }

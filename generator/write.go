@@ -27,6 +27,8 @@ func CheckOut(site, out string) error {
 		return fmt.Errorf("refusing to write to %s: it is the root of the file system", out)
 	case home != "" && out == realPath(home):
 		return fmt.Errorf("refusing to write to %s: it is the home folder", out)
+	case out == site:
+		return fmt.Errorf("refusing to write to %s: it is the site folder, which a build would replace", out)
 	case within(site, out):
 		return fmt.Errorf("refusing to write to %s: it holds the site %s, which a build would replace", out, site)
 	}

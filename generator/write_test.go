@@ -120,14 +120,14 @@ func TestCheckOut(t *testing.T) {
 	refused := map[string]string{
 		"/":                     "root of the file system",
 		home:                    "home folder",
-		site:                    "holds the site",
+		site:                    "it is the site folder",
 		dir:                     "holds the site",
 		site + "/content/posts": "inside the site's content/ folder",
 		site + "/layouts":       "inside the site's layouts/ folder",
 		site + "/assets/x":      "inside the site's assets/ folder",
 		site + "/stranger":      "not empty and has no .statusgen file",
 		site + "/file":          "a file, not a folder",
-		site + "/./content/../": "holds the site",
+		site + "/./content/../": "it is the site folder",
 	}
 	for out, why := range refused {
 		err := CheckOut(site, out)

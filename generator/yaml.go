@@ -16,6 +16,7 @@ type yamlReader struct {
 	path       string
 	lineOffset int
 	errs       *ErrorList
+	hinted     map[string]bool // known keys a misspelt key was taken for
 }
 
 func (r *yamlReader) pos(n *yaml.Node) Pos {
@@ -87,12 +88,25 @@ func (r *yamlReader) fields(n *yaml.Node, known []string, each func(key string, 
 		case seen[key]:
 			r.errorf(k, "duplicate key %q", key)
 		case !slices.Contains(known, key):
-			r.errorf(k, "unknown key %q%s; known keys: %s", key, DidYouMean(key, known), strings.Join(known, ", "))
+			hint := DidYouMean(key, known)
+			r.errorf(k, "unknown key %q%s; known keys: %s", key, hint, strings.Join(known, ", "))
+			if hint != "" {
+				r.hint(hint)
+			}
 		default:
 			seen[key] = true
 			each(key, k, v)
 		}
 	}
+}
+
+// hint remembers the key a did-you-mean named, so that its absence is not
+// reported a second time as a missing key.
+func (r *yamlReader) hint(h string) {
+	if r.hinted == nil {
+		r.hinted = map[string]bool{}
+	}
+	r.hinted[strings.Split(h, `"`)[1]] = true
 }
 
 // str returns a scalar's text; non-strings (numbers, lists) are errors

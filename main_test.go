@@ -1,0 +1,136 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// TestMain lets the test binary stand in for the statusgen command, so that
+// the scripts run the real command line, exit codes included.
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"statusgen": func() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) },
+	})
+}
+
+// TestScripts runs every testdata/script/*.txtar: each ships its own tiny
+// site and passes --now, so that no result depends on the clock or on the
+// repository's example content.
+//
+// Besides testscript's own commands, scripts may use:
+//
+//	exitcode N PROGRAM [ARGS...]   run like exec, want exit code exactly N
+//	entry DIR REGEXP               some entry of DIR matches (! entry: none)
+//	bigpost PATH SIZE              write a valid post of exactly SIZE bytes
+//
+// Set UPDATE_SCRIPTS=1 to rewrite the expected files of failing cmp
+// commands (review the diff before committing).
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 filepath.Join("testdata", "script"),
+		RequireExplicitExec: true,
+		RequireUniqueNames:  true,
+		UpdateScripts:       os.Getenv("UPDATE_SCRIPTS") != "",
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"bigpost":  cmdBigPost,
+			"entry":    cmdEntry,
+			"exitcode": cmdExitCode,
+		},
+	})
+}
+
+// cmdBigPost writes a valid post of exactly SIZE bytes:
+//
+//	bigpost PATH SIZE
+//
+// The front-matter is a good one for a site with region us and service
+// web, the body is padding, so the size is the post's only possible
+// problem.
+func cmdBigPost(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("unsupported: ! bigpost")
+	}
+	if len(args) != 2 {
+		ts.Fatalf("usage: bigpost PATH SIZE")
+	}
+	size, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	head := "---\nregion: us\nservice: web\nstate: operational\ntimestamp: 2024-03-01T10:00:00Z\n---\n"
+	if size < len(head)+1 {
+		ts.Fatalf("bigpost: size %d is too small for a post", size)
+	}
+	var b bytes.Buffer
+	b.WriteString(head)
+	line := "All systems are operating normally, this line pads the post.\n"
+	for b.Len()+len(line) < size {
+		b.WriteString(line)
+	}
+	b.WriteString(string(bytes.Repeat([]byte("."), size-b.Len()-1)) + "\n")
+	name := ts.MkAbs(args[0])
+	ts.Check(os.MkdirAll(filepath.Dir(name), 0o755))
+	ts.Check(os.WriteFile(name, b.Bytes(), 0o644))
+}
+
+// cmdEntry succeeds when some entry of DIR (not recursive, hidden ones
+// included) has a name matching the regular expression; with !, when none
+// has:
+//
+//	entry DIR REGEXP
+//	! entry DIR REGEXP
+func cmdEntry(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: entry DIR REGEXP")
+	}
+	re, err := regexp.Compile(args[1])
+	ts.Check(err)
+	entries, err := os.ReadDir(ts.MkAbs(args[0]))
+	ts.Check(err)
+	var names []string
+	for _, e := range entries {
+		if re.MatchString(e.Name()) {
+			names = append(names, e.Name())
+		}
+	}
+	switch {
+	case neg && len(names) > 0:
+		ts.Fatalf("%s holds %s, matching %s", args[0], strings.Join(names, ", "), args[1])
+	case !neg && len(names) == 0:
+		ts.Fatalf("%s holds nothing matching %s", args[0], args[1])
+	}
+}
+
+// cmdExitCode runs a program like exec, keeping its stdout and stderr for
+// the commands that follow, and wants exactly exit code N (exec and ! exec
+// only tell success from failure, and statusgen's 1 and 2 differ):
+//
+//	exitcode N PROGRAM [ARGS...]
+func cmdExitCode(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("unsupported: ! exitcode")
+	}
+	if len(args) < 2 {
+		ts.Fatalf("usage: exitcode N PROGRAM [ARGS...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	got := 0
+	if err := ts.Exec(args[1], args[2:]...); err != nil {
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) {
+			ts.Fatalf("%s: %v", args[1], err)
+		}
+		got = exit.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("%s exited with %d, want %d", args[1], got, want)
+	}
+}
