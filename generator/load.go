@@ -4,7 +4,10 @@ import (
 	"errors"
 	"io/fs"
 	"path"
+	"runtime"
+	"slices"
 	"strings"
+	"sync"
 )
 
 // Ignored reports whether a file or folder name is an editor leftover (swap,
@@ -42,12 +45,32 @@ func Load(fsys fs.FS, errs *ErrorList) *Content {
 	default:
 		c.Site = parseSite(data, errs)
 	}
-	for _, p := range postPaths(fsys, errs) {
-		if post := readPost(fsys, p, errs); post != nil {
-			c.Posts = append(c.Posts, post)
-		}
-	}
+	c.Posts = readPosts(fsys, postPaths(fsys, errs), errs)
 	return c
+}
+
+// readPosts reads and parses posts on all cores, keeping their order.
+func readPosts(fsys fs.FS, paths []string, errs *ErrorList) []*Post {
+	posts := make([]*Post, len(paths))
+	perFile := make([]ErrorList, len(paths))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range next {
+				posts[i] = readPost(fsys, paths[i], &perFile[i])
+			}
+		})
+	}
+	for i := range paths {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, l := range perFile {
+		*errs = append(*errs, l...)
+	}
+	return slices.DeleteFunc(posts, func(p *Post) bool { return p == nil })
 }
 
 // postPaths lists every post file under content/ in lexical order, without
