@@ -266,10 +266,12 @@ func (p *Page) NextURL() string {
 	return historyDir(p.PageNum + 1)
 }
 
-// Affected is one region an incident touches, with its services there.
+// Affected is one region an incident touches, with its services there and
+// the incident's state in that region alone.
 type Affected struct {
 	Region   *Region
 	Services []*Service
+	State    State
 }
 
 // Affected lists an incident page's regions and services, in site order.
@@ -277,7 +279,8 @@ func (p *Page) Affected() []Affected {
 	var out []Affected
 	for _, pair := range p.Incident.Pairs {
 		if len(out) == 0 || out[len(out)-1].Region.ID != pair.Region {
-			out = append(out, Affected{Region: p.Site.Region(pair.Region)})
+			v := p.Status.View(p.Incident.Incident, InRegion(pair.Region))
+			out = append(out, Affected{Region: p.Site.Region(pair.Region), State: v.State})
 		}
 		last := &out[len(out)-1]
 		last.Services = append(last.Services, p.Site.Service(pair.Service))
