@@ -103,7 +103,6 @@ func (post *Post) readKey(r *yamlReader, key string, v *yaml.Node) {
 		post.itemPos[key] = append(post.itemPos[key], r.pos(item))
 	}
 	post.bad[key] = !ok
-
 }
 
 // checkText rejects what is not UTF-8 text, pointing at the first bad byte.

@@ -29,8 +29,7 @@ type renderer struct {
 	files    map[string][]byte            // fingerprinted path -> bytes
 	md       goldmark.Markdown
 	pageList []*Page
-	theme    fs.FS    // the site's layouts and assets over the defaults
-	bodyOnce sync.Map // *Post -> template.HTML, rendered once per build
+	theme    fs.FS // the site's layouts and assets over the defaults
 }
 
 func newRenderer(st *Status, site, defaults fs.FS, errs *ErrorList) *renderer {
@@ -75,17 +74,9 @@ func (r *renderer) asset(name string) (string, error) {
 	return r.url(out), nil
 }
 
-// body renders a post's Markdown once per build, however many pages show it.
-func (r *renderer) body(p *Post) (template.HTML, error) {
-	if h, ok := r.bodyOnce.Load(p); ok {
-		return h.(template.HTML), nil
-	}
-	h, err := renderBody(r.md, p)
-	if err == nil {
-		r.bodyOnce.Store(p, h)
-	}
-	return h, err
-}
+// body renders a post's Markdown. Bodies are rendered where they are shown
+// and not kept, so that memory does not grow with the number of posts.
+func (r *renderer) body(p *Post) (template.HTML, error) { return renderBody(r.md, p) }
 
 // job is one output file and how to make it.
 type job struct {
