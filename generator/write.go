@@ -81,12 +81,21 @@ func within(p, dir string) bool {
 // is at every moment the complete old or the complete new site, also when
 // the build fails or is killed. Files whose bytes did not change are carried
 // over with their modification time, so servers and rsync see them unchanged.
+//
+// When out is a symbolic link, the folder it points to is replaced. Builds
+// into one parent folder wait for each other, so that none removes another's
+// staging folder as a leftover.
 func Publish(out string, build func(emit func(path string, data []byte) error) error) error {
-	out, _ = filepath.Abs(out)
+	out = realPath(out)
 	parent, name := filepath.Split(out)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return err
 	}
+	unlock, err := lock(parent)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	removeStale(parent, name)
 	stage, err := os.MkdirTemp(parent, stagePrefix(name))
 	if err != nil {
@@ -110,6 +119,7 @@ func Publish(out string, build func(emit func(path string, data []byte) error) e
 // leaves one, which the next build removes.
 func stagePrefix(name string) string { return "." + name + ".statusgen-" }
 
+// removeStale deletes what killed builds left.
 func removeStale(parent, name string) {
 	stale, _ := filepath.Glob(filepath.Join(parent, stagePrefix(name)+"*"))
 	for _, s := range stale {

@@ -222,3 +222,56 @@ func isVersion(got map[string]string) bool {
 	}
 	return true
 }
+
+// TestPublishConcurrent starts a failing build while a slow one runs: the
+// second must not remove the first one's staging folder as a leftover.
+func TestPublishConcurrent(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	slow := siteOf("slow", 200)
+	done := make(chan error)
+	go func() {
+		done <- Publish(out, func(emit func(string, []byte) error) error {
+			for p, s := range slow {
+				if err := emit(p, []byte(s)); err != nil {
+					return err
+				}
+				time.Sleep(200 * time.Microsecond)
+			}
+			return nil
+		})
+	}()
+	time.Sleep(10 * time.Millisecond)
+	if err := Publish(out, func(func(string, []byte) error) error { return errors.New("content errors") }); err == nil {
+		t.Error("the failing build succeeded")
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("the slow build failed: %v", err)
+	}
+	got := tree(t, out)
+	delete(got, Marker)
+	if !sameSite(got, slow) {
+		t.Errorf("out has %d files, want the slow build's %d", len(got), len(slow))
+	}
+}
+
+// TestPublishThroughLink replaces the folder a symbolic link points to and
+// keeps the link.
+func TestPublishThroughLink(t *testing.T) {
+	dir := t.TempDir()
+	target, link := filepath.Join(dir, "www"), filepath.Join(dir, "public")
+	if err := Publish(target, files(map[string]string{"index.html": "old"})); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("www", link); err != nil {
+		t.Fatal(err)
+	}
+	if err := Publish(link, files(map[string]string{"index.html": "new"})); err != nil {
+		t.Fatal(err)
+	}
+	if info, err := os.Lstat(link); err != nil || info.Mode()&os.ModeSymlink == 0 {
+		t.Error("the link was replaced by a folder")
+	}
+	if got := tree(t, target); got["index.html"] != "new" {
+		t.Errorf("the link's target holds %q, want the new site", got["index.html"])
+	}
+}
