@@ -9,9 +9,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net/url"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -51,7 +52,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "statusgen: unknown command %q%s\n\n%s", args[0], generator.DidYouMean(args[0], []string{"build", "check"}), usage)
+		fmt.Fprintf(stderr, "statusgen: unknown command %q%s\n\n%s", args[0], generator.DidYouMean(args[0], slices.Sorted(maps.Keys(commands))), usage)
 		return 2
 	}
 	return cmd(args[1:], stdout, stderr)
@@ -225,9 +226,8 @@ func checkBaseURL(raw string) error {
 	if raw == "" {
 		return nil
 	}
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("--base-url: %q is not an absolute http or https URL", raw)
+	if _, err := generator.CheckURL(raw); err != nil {
+		return fmt.Errorf("--base-url: %v", err)
 	}
 	return nil
 }

@@ -23,8 +23,8 @@ type Stats struct {
 
 // Generate runs the pipeline load -> validate -> derive status -> render and
 // hands every output file to emit, from several goroutines at once. Content
-// and layout problems come back together as an ErrorList, before anything
-// is emitted when they are found in the content.
+// problems come back as an ErrorList before anything is emitted; layout
+// problems likewise, found while parsing or, at the latest, while rendering.
 func Generate(opts Options, emit func(path string, data []byte) error) (Stats, error) {
 	var errs ErrorList
 	c := Load(opts.Site, &errs)

@@ -39,7 +39,7 @@
 //	           major_outage (required)
 //	timestamp  RFC 3339 with an offset (required)
 //	title      shown as the update's heading; derived from the services
-//	           and the state when absent
+//	           and the state, in the page's language, when absent
 //	incident   threads posts into one incident; without it the post is an
 //	           incident of its own named after its file
 //	stage      investigating, identified, monitoring or resolved; default
@@ -60,12 +60,37 @@
 // service, incident, history and 404, each parsed together with
 // layouts/base.html and layouts/partials/*.html; a site's file of the same
 // name replaces the default. Templates are named after their files, so
-// errors read layouts/region.html:12:5. The dot is a *Page: its fields name
-// the page's region, service or incident, and its methods answer in the
-// page's language and zone (T, StateText, StageText, Time, TimeIn, Date,
-// Duration, Banner, Mark, Cell, Rows, Open, Maintenance, Recent, Affected,
-// Where, LastUpdated). UI strings come from layouts/i18n/<lang>.yaml, the
-// site's keys over the defaults', English for any missing one.
+// errors read layouts/region.html:12:5. UI strings come from
+// layouts/i18n/<lang>.yaml, the site's keys over the defaults', English for
+// any missing one.
+//
+// The dot is a *Page. Its fields name what the page is about (Site, Status,
+// Region, Service, Incident, Incidents, PageNum, PageCount, Lang, Loc, URL).
+// Its methods answer in the page's language, zone and scope:
+//
+//	T KEY ARGS...        a UI string, its % verbs filled
+//	StateText, StageText a state or stage in words
+//	Mark STATE           a state's CSS class, icon and words
+//	Progress VIEW        an incident's stage, or a maintenance's scheduled,
+//	                     in progress or completed
+//	Time T, TimeIn T R   <time> in the page's zone, or region R's
+//	Duration D           "3 d 4 h"
+//	Banner, State        the scope's state in one sentence, and as a value
+//	Cell R S             the grid square of region R and service S
+//	Rows                 a region page's services with 90-day history
+//	Regions              the regions offering a service page's service
+//	DayText DAY          a history square's text: "May 12: Major outage"
+//	Open, Maintenance    the scope's open incidents; maintenance in progress
+//	Upcoming             the scope's future posts, soonest first
+//	Recent N             the scope's last N closed incidents
+//	LastUpdated          the time of the scope's latest past post
+//	Affected             an incident's regions, services and state in each
+//	Where POST           "North America, Europe · PlayStation Network"
+//	PostTitle POST       a post's title, or one derived from its services
+//	IncidentTitle VIEW   an incident's name: its first post's title
+//	Rel                  the page's path below the base URL
+//	PrevURL, NextURL     history pages before and after
+//	List VIEWS, One POST pair incidents or a post with the page, for partials
 //
 // Template functions, all of them:
 //

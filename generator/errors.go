@@ -64,19 +64,24 @@ func (l ErrorList) Err() error {
 }
 
 // DidYouMean returns a hint naming the candidate closest to s, or "" when
-// none is close enough to be a likely typo: one edit in short words, about
-// one in three in longer ones.
+// none is close enough to be a likely typo.
 func DidYouMean(s string, candidates []string) string {
+	if c := closest(s, candidates); c != "" {
+		return fmt.Sprintf(" (did you mean %q?)", c)
+	}
+	return ""
+}
+
+// closest is the candidate nearest to s within one edit in short words,
+// about one in three in longer ones; "" when none is that near.
+func closest(s string, candidates []string) string {
 	best, bestDist := "", max(1, (len(s)+1)/3)+1
 	for _, c := range candidates {
 		if d := editDistance(s, c); d < bestDist {
 			best, bestDist = c, d
 		}
 	}
-	if best == "" {
-		return ""
-	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
+	return best
 }
 
 // editDistance counts the insertions, deletions, substitutions and swaps of

@@ -19,15 +19,16 @@ type Incident struct {
 // sees it: only the scope's pairs count toward open, end and state.
 type IncidentView struct {
 	*Incident
-	Updates  []*Post // the scope's published posts, newest first; scheduled ones while none is
-	Latest   *Post   // the newest past update; the first scheduled one while upcoming
-	Upcoming bool    // no past post yet
-	Open     bool
-	Start    time.Time // first past post
-	End      time.Time // the post (or window end) that closed it; zero while open
-	State    State     // worst of the pairs' latest states inside the incident
-	Stage    Stage     // of the latest past post
-	Pairs    []Pair    // the scope's pairs
+	Updates   []*Post   // the scope's published posts (past or announced), newest first
+	Scheduled []*Post   // the scope's future posts not announced, soonest first
+	Latest    *Post     // the newest past update; nil while upcoming
+	Upcoming  bool      // no past post yet
+	Open      bool      //
+	Start     time.Time // first past post
+	End       time.Time // the post (or window end) that closed it; zero while open
+	State     State     // worst of the pairs' latest states inside the incident; what is scheduled while upcoming
+	Stage     Stage     // of the latest past post
+	InScope   []Pair    // the incident's pairs that the scope holds
 }
 
 func (st *Status) buildIncidents() {
@@ -82,16 +83,10 @@ func (st *Status) sitePairs(keep func(Pair) bool) []Pair {
 // Incident returns the incident with the given id, or nil.
 func (st *Status) Incident(id string) *Incident { return st.byID[id] }
 
-// Published is when a post appears in feeds and history: its timestamp once
-// past, else its announced time if it has one.
-func (st *Status) Published(p *Post) (time.Time, bool) {
-	switch {
-	case st.isPast(p):
-		return p.Timestamp, true
-	case !p.Announced.IsZero():
-		return p.Announced, true
-	}
-	return time.Time{}, false
+// Published reports whether a post is in feeds and history: past, or
+// announced ahead of its time.
+func (st *Status) Published(p *Post) bool {
+	return st.isPast(p) || !p.Announced.IsZero()
 }
 
 // View returns the incident as the scope keep sees it (nil keeps all), or
@@ -100,41 +95,31 @@ func (st *Status) View(inc *Incident, keep func(Pair) bool) *IncidentView {
 	v := &IncidentView{Incident: inc, Upcoming: true}
 	for _, pair := range inc.Pairs {
 		if keep == nil || keep(pair) {
-			v.Pairs = append(v.Pairs, pair)
+			v.InScope = append(v.InScope, pair)
 		}
 	}
-	if len(v.Pairs) == 0 {
+	if len(v.InScope) == 0 {
 		return nil
 	}
-	latest := map[Pair]*Post{}
-	var future []*Post
+	latest := map[Pair]*Post{} // each pair's latest past post in the incident
 	for _, p := range inc.Posts {
 		if !touches(p, keep) {
 			continue
 		}
-		if _, ok := st.Published(p); !ok {
-			future = append(future, p)
-			continue
+		if st.Published(p) {
+			v.Updates = append(v.Updates, p)
+		} else {
+			v.Scheduled = append(v.Scheduled, p)
 		}
-		v.Updates = append(v.Updates, p)
-		if !st.isPast(p) {
-			continue
+		if st.isPast(p) {
+			if v.Upcoming {
+				v.Upcoming, v.Start = false, p.Timestamp
+			}
+			v.Stage, v.Latest = p.Stage, p
+			for _, pair := range p.Pairs {
+				latest[pair] = p
+			}
 		}
-		if v.Upcoming {
-			v.Upcoming, v.Start = false, p.Timestamp
-		}
-		v.Stage, v.Latest = p.Stage, p
-		for _, pair := range p.Pairs {
-			latest[pair] = p
-		}
-	}
-	// Until something has happened or been announced, the scheduled posts
-	// are all there is to show.
-	if len(v.Updates) == 0 {
-		v.Updates = future
-	}
-	if v.Latest == nil {
-		v.Latest = v.Updates[0]
 	}
 	slices.Reverse(v.Updates)
 	st.settle(v, latest)
@@ -142,22 +127,22 @@ func (st *Status) View(inc *Incident, keep func(Pair) bool) *IncidentView {
 }
 
 // settle decides open, end and state from each pair's latest post inside
-// the incident. A maintenance window whose until has passed is over.
+// the incident. A maintenance window whose end has passed is over.
 func (st *Status) settle(v *IncidentView, latest map[Pair]*Post) {
 	if v.Upcoming {
-		for _, p := range v.Updates {
-			v.State = max(v.State, p.State) // what is scheduled
+		for _, p := range append(v.Updates, v.Scheduled...) {
+			v.State = max(v.State, p.State)
 		}
 		return
 	}
-	for _, pair := range v.Pairs {
+	for _, pair := range v.InScope {
 		p := latest[pair]
 		if p == nil {
 			continue
 		}
 		state, closed := p.State, p.Timestamp
-		if state == Maintenance && !p.Until.IsZero() && !p.Until.After(st.Now) {
-			state, closed = Operational, p.Until
+		if state == Maintenance && !p.Ends.IsZero() && !p.Ends.After(st.Now) {
+			state, closed = Operational, p.Ends
 		}
 		v.State = max(v.State, state)
 		if state != Operational {
@@ -171,16 +156,29 @@ func (st *Status) settle(v *IncidentView, latest map[Pair]*Post) {
 	}
 }
 
-// Duration is how long the incident lasted, or has lasted so far.
-func (v *IncidentView) Duration(now time.Time) time.Duration {
-	if v.Upcoming {
+// Duration is how long a closed incident lasted; zero while it goes on, as
+// pages must not change with the clock alone.
+func (v *IncidentView) Duration() time.Duration {
+	if v.Open || v.Upcoming {
 		return 0
-	}
-	if v.Open {
-		return now.Sub(v.Start)
 	}
 	return v.End.Sub(v.Start)
 }
+
+// MaintenanceStatus is where a maintenance stands: scheduled, in_progress
+// or completed (the Statuspage words).
+func (v *IncidentView) MaintenanceStatus() string {
+	switch {
+	case v.Upcoming:
+		return "scheduled"
+	case v.Open:
+		return "in_progress"
+	}
+	return "completed"
+}
+
+// First is the incident's first public post, whose title names it.
+func (inc *Incident) First() *Post { return inc.Posts[0] }
 
 // Views returns the incidents touching the scope keep, newest first.
 func (st *Status) Views(keep func(Pair) bool) []*IncidentView {

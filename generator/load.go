@@ -41,7 +41,7 @@ func Load(fsys fs.FS, errs *ErrorList) *Content {
 	case errors.Is(err, fs.ErrNotExist):
 		errs.add(Pos{SiteFile, 1, 1}, "missing site file: every site declares its title, regions and services in %s", SiteFile)
 	case err != nil:
-		errs.add(Pos{SiteFile, 1, 1}, "cannot read: %v", err)
+		errs.add(Pos{SiteFile, 1, 1}, "cannot read: %v", unwrapPath(err))
 	default:
 		c.Site = parseSite(data, errs)
 	}

@@ -77,13 +77,16 @@ func (p *Page) TimeIn(t time.Time, r *Region) template.HTML {
 	return p.timeIn(t, r.Location, "format_datetime")
 }
 
-// Date shows the day of t in the page's zone.
-func (p *Page) Date(t time.Time) template.HTML { return p.timeIn(t, p.Loc, "format_date") }
-
 func (p *Page) timeIn(t time.Time, loc *time.Location, format string) template.HTML {
 	local := t.In(loc)
+	text := local.Format(p.mustT(format))
+	// Zones without an abbreviation (Asia/Dubai) are named by offset:
+	// "+04" alone would not read as a zone.
+	if abbr, _ := local.Zone(); strings.HasPrefix(abbr, "+") || strings.HasPrefix(abbr, "-") {
+		text = strings.Replace(text, abbr, "UTC"+abbr, 1)
+	}
 	return template.HTML(fmt.Sprintf(`<time datetime="%s">%s</time>`,
-		local.Format(time.RFC3339), template.HTMLEscapeString(local.Format(p.mustT(format)))))
+		local.Format(time.RFC3339), template.HTMLEscapeString(text)))
 }
 
 // Duration reads like "3 days 4 hours" in the page's language.
@@ -129,10 +132,30 @@ func (p *Page) Open() []*IncidentView {
 	return p.filter(func(v *IncidentView) bool { return v.Open && !v.Maintenance })
 }
 
-// Maintenance lists the scope's maintenance in progress and everything
-// scheduled ahead.
+// Maintenance lists the scope's maintenance in progress.
 func (p *Page) Maintenance() []*IncidentView {
-	return p.filter(func(v *IncidentView) bool { return v.Upcoming || (v.Open && v.Maintenance) })
+	return p.filter(func(v *IncidentView) bool { return v.Open && v.Maintenance })
+}
+
+// Upcoming lists the scope's future posts, soonest first, each with its
+// incident.
+func (p *Page) Upcoming() []Scheduled {
+	var out []Scheduled
+	for _, v := range p.Status.Views(p.scope()) {
+		for _, post := range append(slices.Clone(v.Updates), v.Scheduled...) {
+			if post.Timestamp.After(p.Status.Now) {
+				out = append(out, Scheduled{post, v})
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b Scheduled) int { return byTime(a.Post, b.Post) })
+	return out
+}
+
+// Scheduled is a future post with the incident it belongs to.
+type Scheduled struct {
+	Post     *Post
+	Incident *IncidentView
 }
 
 // Recent lists up to n of the scope's closed incidents, newest first.
@@ -277,7 +300,7 @@ type Affected struct {
 // Affected lists an incident page's regions and services, in site order.
 func (p *Page) Affected() []Affected {
 	var out []Affected
-	for _, pair := range p.Incident.Pairs {
+	for _, pair := range p.Incident.InScope {
 		if len(out) == 0 || out[len(out)-1].Region.ID != pair.Region {
 			v := p.Status.View(p.Incident.Incident, InRegion(pair.Region))
 			out = append(out, Affected{Region: p.Site.Region(pair.Region), State: v.State})
@@ -302,3 +325,39 @@ func (p *Page) Where(post *Post) string {
 	}
 	return strings.Join(regions, ", ") + " · " + strings.Join(services, ", ")
 }
+
+// PostTitle is a post's title, or one made of its services and state in
+// the page's language when the author gave none.
+func (p *Page) PostTitle(post *Post) string {
+	if post.Title != "" {
+		return post.Title
+	}
+	var names []string
+	for _, pair := range post.Pairs {
+		if n := p.Site.Service(pair.Service).Name; !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	return p.mustT("derived_title", strings.Join(names, ", "), p.StateText(post.State))
+}
+
+// IncidentTitle names an incident after its first post.
+func (p *Page) IncidentTitle(v *IncidentView) string { return p.PostTitle(v.First()) }
+
+// Progress is where an incident stands in words: its stage, or for
+// maintenance scheduled, in progress or completed.
+func (p *Page) Progress(v *IncidentView) string {
+	if v.Maintenance {
+		return p.mustT("maintenance_" + v.MaintenanceStatus())
+	}
+	return p.StageText(v.Stage)
+}
+
+// Update is one post on an incident page, for the update partial.
+type Update struct {
+	Page *Page
+	Post *Post
+}
+
+// One pairs a post with the page for the update partial.
+func (p *Page) One(post *Post) Update { return Update{p, post} }

@@ -17,32 +17,52 @@ import (
 const MaxPostSize = 1 << 20
 
 // Post is one Markdown file under content/: as of Timestamp, every pair in
-// Pairs is in State.
+// Pairs is in State. Its fields are what Validate made of the front-matter.
 type Post struct {
 	Path      string // relative to the site folder, slash-separated
 	Name      string // file name without .md: the update's anchor
-	Title     string
-	Region    []string // as written: ids or "all"
-	Service   []string
+	Title     string // "" when the author gave none; layouts derive one
 	State     State
 	Stage     Stage
 	StageSet  bool // false: derived from whether the post closes its incident
 	Timestamp time.Time
-	Incident  string // the file name when the front-matter names none
-	Until     time.Time
+	Incident  string    // the file name when the front-matter names none
+	Until     time.Time // end of a maintenance window, as written
+	Ends      time.Time // end of the window the post is in: Until, else inherited
 	Announced time.Time
 	Draft     bool
 	Body      []byte
-	BodyLine  int // file line the body starts on
+	BodyLine  int    // file line the body starts on
+	Pairs     []Pair // region × service expanded against the site
 
-	Pairs []Pair // Region × Service expanded against the site
+	fm FrontMatter
+}
 
-	keyPos  map[string]Pos    // where each key's value stands
-	itemPos map[string][]Pos  // where each id of region and service stands
-	bad     map[string]bool   // keys whose value was reported unreadable
-	hinted  map[string]bool   // keys a misspelt key was taken for
-	raw     map[string]string // scalar values as written, for Validate
-	at      Pos               // the opening ---
+// FrontMatter is a post's header as written, before Validate checks it
+// against the site.
+type FrontMatter struct {
+	Title     string
+	Region    []string // ids or "all"
+	Service   []string
+	State     string
+	Timestamp string
+	Incident  string
+	Stage     string
+	Until     string
+	Announced string
+	Draft     bool
+
+	at     Pos              // the opening ---
+	pos    map[string]Pos   // where each key's value stands
+	items  map[string][]Pos // where each id of region and service stands
+	bad    map[string]bool  // keys whose value was reported unreadable
+	hinted map[string]bool  // keys a misspelt key was taken for
+}
+
+// has reports whether the front-matter gave key a readable value.
+func (fm *FrontMatter) has(key string) bool {
+	_, ok := fm.pos[key]
+	return ok && !fm.bad[key]
 }
 
 // Pair is one service in one region: the unit whose state posts set.
@@ -56,53 +76,61 @@ var postKeys = []string{"title", "region", "service", "state", "timestamp", "inc
 // parsePost splits a post into front-matter and body and reads the
 // front-matter; Validate then checks it against the site.
 func parsePost(p string, data []byte, errs *ErrorList) *Post {
-	post := &Post{Path: p, Name: strings.TrimSuffix(path.Base(p), ".md"), at: Pos{p, 1, 1}, keyPos: map[string]Pos{}, itemPos: map[string][]Pos{}, bad: map[string]bool{}, raw: map[string]string{}}
+	post := &Post{Path: p, Name: strings.TrimSuffix(path.Base(p), ".md")}
+	post.fm = FrontMatter{at: Pos{p, 1, 1}, pos: map[string]Pos{}, items: map[string][]Pos{}, bad: map[string]bool{}}
 	if !checkText(p, data, errs) {
 		return nil
 	}
 	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
-	fm, body, bodyLine, ok := splitFrontMatter(p, data, errs)
+	yml, body, bodyLine, ok := splitFrontMatter(p, data, errs)
 	if !ok {
 		return nil
 	}
 	post.Body, post.BodyLine = body, bodyLine
-	r := &yamlReader{path: p, lineOffset: 1, errs: errs}
-	root := r.parse(fm, Pos{p, 1, 1})
+	r := newYAMLReader(p, 1, errs)
+	root := r.parse(yml, Pos{p, 1, 1})
 	if root == nil {
 		return nil
 	}
 	r.fields(root, postKeys, func(key string, k, v *yaml.Node) {
-		post.keyPos[key] = r.pos(v)
-		post.readKey(r, key, v)
+		post.fm.pos[key] = r.pos(v)
+		post.fm.read(r, key, v)
 	})
-	post.hinted = r.hinted
+	post.fm.hinted = r.hinted
 	return post
 }
 
-func (post *Post) readKey(r *yamlReader, key string, v *yaml.Node) {
+func (fm *FrontMatter) read(r *yamlReader, key string, v *yaml.Node) {
 	var ok bool
 	var items []*yaml.Node
 	switch key {
 	case "title":
-		post.Title, ok = r.str(key, v, true)
+		fm.Title, ok = r.str(key, v, true)
 	case "region":
-		post.Region, items, ok = r.list(key, v)
+		fm.Region, items, ok = r.list(key, v)
 	case "service":
-		post.Service, items, ok = r.list(key, v)
+		fm.Service, items, ok = r.list(key, v)
+	case "state":
+		fm.State, ok = r.str(key, v, false)
+	case "stage":
+		fm.Stage, ok = r.str(key, v, false)
 	case "draft":
-		post.Draft, ok = r.boolean(key, v)
-	default:
-		// timestamps are read as written, not as YAML dates, so that the
-		// offset check sees what the author typed.
-		var s string
-		if s, ok = r.str(key, v, key == "timestamp" || key == "until" || key == "announced"); ok {
-			post.raw[key] = s
-		}
+		fm.Draft, ok = r.boolean(key, v)
+	// Times are taken as written, not as YAML dates, so that the offset
+	// check sees what the author typed; an incident id may look like a date.
+	case "timestamp":
+		fm.Timestamp, ok = r.str(key, v, true)
+	case "until":
+		fm.Until, ok = r.str(key, v, true)
+	case "announced":
+		fm.Announced, ok = r.str(key, v, true)
+	case "incident":
+		fm.Incident, ok = r.str(key, v, true)
 	}
 	for _, item := range items {
-		post.itemPos[key] = append(post.itemPos[key], r.pos(item))
+		fm.items[key] = append(fm.items[key], r.pos(item))
 	}
-	post.bad[key] = !ok
+	fm.bad[key] = !ok
 }
 
 // checkText rejects what is not UTF-8 text, pointing at the first bad byte.
@@ -157,70 +185,69 @@ func isFence(line []byte) bool {
 	return string(bytes.TrimRight(line, " \t\r")) == "---"
 }
 
-// Validate checks the front-matter against the site, expands Region and
-// Service into Pairs and fills in derived values.
+// Validate checks the front-matter against the site, expands region and
+// service into Pairs and fills in derived values.
 func (post *Post) Validate(site *Site, errs *ErrorList) {
+	fm := &post.fm
 	for _, key := range []string{"region", "service", "state", "timestamp"} {
-		if _, ok := post.keyPos[key]; !ok && !post.hinted[key] {
-			errs.add(post.at, "missing required key %q", key)
+		if _, ok := fm.pos[key]; !ok && !fm.hinted[key] {
+			errs.add(fm.at, "missing required key %q", key)
 		}
 	}
 	if !idPattern.MatchString(post.Name) {
-		errs.add(post.at, "file name %q: use only %s, as it becomes the update's anchor", post.Name+".md", idRule)
+		errs.add(fm.at, "file name %q: use only %s, as it becomes the update's anchor", post.Name+".md", idRule)
 	}
+	post.Title, post.Draft = fm.Title, fm.Draft
 	post.validateState(errs)
 	post.validateTimes(errs)
 	post.validateIncident(errs)
 	post.expandPairs(site, errs)
-	if post.Title == "" && len(post.Pairs) > 0 {
-		post.Title = derivedTitle(site, post)
-	}
 }
 
 func (post *Post) validateState(errs *ErrorList) {
-	if v, ok := post.raw["state"]; ok {
-		s, good := parseState(v)
-		if !good {
-			errs.add(post.keyPos["state"], "state: %q is not a state%s; use one of %s", v, DidYouMean(v, stateNames), strings.Join(stateNames, ", "))
+	fm := &post.fm
+	if fm.has("state") {
+		s, ok := parseState(fm.State)
+		if !ok {
+			errs.add(fm.pos["state"], "state: %q is not a state%s; use one of %s", fm.State, DidYouMean(fm.State, stateNames), strings.Join(stateNames, ", "))
 		}
 		post.State = s
 	}
-	if v, ok := post.raw["stage"]; ok {
-		s, good := parseStage(v)
-		if !good {
-			errs.add(post.keyPos["stage"], "stage: %q is not a stage%s; use one of %s", v, DidYouMean(v, stageNames), strings.Join(stageNames, ", "))
+	if fm.has("stage") {
+		s, ok := parseStage(fm.Stage)
+		if !ok {
+			errs.add(fm.pos["stage"], "stage: %q is not a stage%s; use one of %s", fm.Stage, DidYouMean(fm.Stage, stageNames), strings.Join(stageNames, ", "))
 		}
-		post.Stage, post.StageSet = s, good
+		post.Stage, post.StageSet = s, ok
 	}
 }
 
 func (post *Post) validateTimes(errs *ErrorList) {
-	post.Timestamp = post.time(errs, "timestamp")
-	post.Until = post.time(errs, "until")
-	post.Announced = post.time(errs, "announced")
+	fm := &post.fm
+	post.Timestamp = fm.time(errs, "timestamp", fm.Timestamp)
+	post.Until = fm.time(errs, "until", fm.Until)
+	post.Announced = fm.time(errs, "announced", fm.Announced)
+	if fm.has("until") && fm.has("state") && post.State != Maintenance {
+		errs.add(fm.pos["until"], "until: only a post in state maintenance has an end time")
+	}
 	if post.Timestamp.IsZero() {
 		return
 	}
-	if !post.Until.IsZero() {
-		if post.State != Maintenance {
-			errs.add(post.keyPos["until"], "until: only a post in state maintenance has an end time")
-		} else if !post.Until.After(post.Timestamp) {
-			errs.add(post.keyPos["until"], "until: must be after timestamp %s", post.raw["timestamp"])
-		}
+	if !post.Until.IsZero() && !post.Until.After(post.Timestamp) {
+		errs.add(fm.pos["until"], "until: must be after timestamp %s", fm.Timestamp)
 	}
-	if !post.Announced.IsZero() && post.Announced.After(post.Timestamp) {
-		errs.add(post.keyPos["announced"], "announced: must not be after timestamp %s", post.raw["timestamp"])
+	if post.Announced.After(post.Timestamp) {
+		errs.add(fm.pos["announced"], "announced: must not be after timestamp %s", fm.Timestamp)
 	}
 }
 
-func (post *Post) time(errs *ErrorList, key string) time.Time {
-	v, ok := post.raw[key]
-	if !ok {
+func (fm *FrontMatter) time(errs *ErrorList, key, v string) time.Time {
+	if !fm.has(key) {
 		return time.Time{}
 	}
 	t, err := ParseTime(v)
 	if err != nil {
-		errs.add(post.keyPos[key], "%s: %v", key, err)
+		errs.add(fm.pos[key], "%s: %v", key, err)
 	}
 	return t
 }
@@ -236,17 +263,20 @@ func ParseTime(v string) (time.Time, error) {
 }
 
 func (post *Post) validateIncident(errs *ErrorList) {
-	v, ok := post.raw["incident"]
-	if !ok {
+	fm := &post.fm
+	if !fm.has("incident") {
 		post.Incident = post.Name
+		if post.Name == "all" {
+			errs.add(fm.at, "file name %q: all is reserved; name the file otherwise or set incident:", post.Name+".md")
+		}
 		return
 	}
-	post.Incident = v
+	post.Incident = fm.Incident
 	switch {
-	case v == "all":
-		errs.add(post.keyPos["incident"], "incident id %q is reserved", v)
-	case !idPattern.MatchString(v):
-		errs.add(post.keyPos["incident"], "incident id %q: use only %s", v, idRule)
+	case fm.Incident == "all":
+		errs.add(fm.pos["incident"], "incident id %q is reserved", fm.Incident)
+	case !idPattern.MatchString(fm.Incident):
+		errs.add(fm.pos["incident"], "incident id %q: use only %s", fm.Incident, idRule)
 	}
 }
 
@@ -254,12 +284,13 @@ func (post *Post) validateIncident(errs *ErrorList) {
 // takes only what each region offers; naming both a region and a service
 // it does not offer is an error.
 func (post *Post) expandPairs(site *Site, errs *ErrorList) {
-	regions, okR := post.ids(errs, "region", post.Region, site.regionIDs())
-	services, okS := post.ids(errs, "service", post.Service, site.serviceIDs())
+	fm := &post.fm
+	regions, okR := fm.ids(errs, "region", fm.Region, site.regionIDs())
+	services, okS := fm.ids(errs, "service", fm.Service, site.serviceIDs())
 	if !okR || !okS {
 		return
 	}
-	explicit := !slices.Contains(post.Region, "all") && !slices.Contains(post.Service, "all")
+	explicit := !slices.Contains(fm.Region, "all") && !slices.Contains(fm.Service, "all")
 	for _, r := range regions {
 		reg := site.Region(r)
 		for _, s := range services {
@@ -267,45 +298,35 @@ func (post *Post) expandPairs(site *Site, errs *ErrorList) {
 			case reg.Offers(s):
 				post.Pairs = append(post.Pairs, Pair{r, s})
 			case explicit:
-				errs.add(post.itemPos["service"][slices.Index(post.Service, s)], "region %q does not offer service %q (its services: %s)", r, s, strings.Join(reg.Services, ", "))
+				errs.add(fm.items["service"][slices.Index(fm.Service, s)], "region %q does not offer service %q (its services: %s)", r, s, strings.Join(reg.Services, ", "))
 			}
 		}
 	}
 	if len(post.Pairs) == 0 && !explicit {
-		errs.add(post.keyPos["service"], "no region named offers these services")
+		errs.add(fm.pos["service"], "no region named offers these services")
 	}
 }
 
 // ids checks a region or service list and returns it in site order.
-func (post *Post) ids(errs *ErrorList, key string, list, known []string) ([]string, bool) {
-	if _, ok := post.keyPos[key]; !ok || post.bad[key] {
+func (fm *FrontMatter) ids(errs *ErrorList, key string, list, known []string) ([]string, bool) {
+	if !fm.has(key) {
 		return nil, false
 	}
 	if slices.Contains(list, "all") {
 		if len(list) > 1 {
-			errs.add(post.keyPos[key], "%s: all already means every %s; list no others beside it", key, key)
+			errs.add(fm.pos[key], "%s: all already means every %s; list no others beside it", key, key)
 		}
 		return known, true
 	}
 	ok := true
 	for i, id := range list {
-		if !slices.Contains(known, id) {
-			errs.add(post.itemPos[key][i], "unknown %s %q%s", key, id, DidYouMean(id, known))
+		switch {
+		case !slices.Contains(known, id):
+			errs.add(fm.items[key][i], "unknown %s %q%s", key, id, DidYouMean(id, known))
 			ok = false
+		case slices.Index(list, id) < i:
+			errs.add(fm.items[key][i], "%s %q listed twice", key, id)
 		}
 	}
 	return slices.DeleteFunc(slices.Clone(known), func(id string) bool { return !slices.Contains(list, id) }), ok
 }
-
-func derivedTitle(site *Site, post *Post) string {
-	var names []string
-	for _, p := range post.Pairs {
-		if n := site.Service(p.Service).Name; !slices.Contains(names, n) {
-			names = append(names, n)
-		}
-	}
-	return strings.Join(names, ", ") + ": " + englishState[post.State]
-}
-
-// englishState is how readers see a state in English, also in titles.
-var englishState = []string{"Operational", "Under maintenance", "Degraded performance", "Partial outage", "Major outage"}

@@ -100,13 +100,7 @@ func (r *renderer) jobs() []job {
 }
 
 func (r *renderer) page(p *Page) func(*bytes.Buffer) error {
-	return func(b *bytes.Buffer) error {
-		t := r.layouts[p.Kind]
-		if t == nil {
-			return nil // its parse error is reported already
-		}
-		return t.Execute(b, p)
-	}
+	return func(b *bytes.Buffer) error { return r.layouts[p.Kind].Execute(b, p) }
 }
 
 // pages lists every HTML page, each with its language and zone.
@@ -182,18 +176,12 @@ func historyDir(n int) string {
 
 // published reports whether any update of the incident has appeared in
 // feeds: past, or announced ahead of time.
-func (r *renderer) published(v *IncidentView) bool {
-	for _, p := range v.Updates {
-		if _, ok := r.st.Published(p); ok {
-			return true
-		}
-	}
-	return false
-}
+func (r *renderer) published(v *IncidentView) bool { return len(v.Updates) > 0 }
 
 // run renders every job on all cores and hands each result to emit, which
-// must not keep the slice. Layout errors come back positioned and sorted;
-// the first failure of emit (a full disk) ends the run.
+// must not keep the slice. Layout errors come back positioned and sorted,
+// with the first failure of emit (a full disk); the staged output is then
+// dropped whole, so the jobs after it need no stopping.
 func (r *renderer) run(jobs []job, emit func(path string, data []byte) error) (ErrorList, error) {
 	var mu sync.Mutex
 	var errs ErrorList

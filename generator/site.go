@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"fmt"
 	"net/url"
 	"regexp"
 	"slices"
@@ -44,6 +45,7 @@ type Region struct {
 
 	Location *time.Location
 	keyPos   map[string]Pos
+	itemPos  []Pos // where each id of services stands
 }
 
 // Service is one product whose state the site reports.
@@ -70,7 +72,7 @@ var siteKeys = []string{"title", "description", "base_url", "home_url", "support
 // parseSite reads site.yaml; problems go to errs and the result holds what
 // could be read.
 func parseSite(data []byte, errs *ErrorList) *Site {
-	r := &yamlReader{path: SiteFile, errs: errs}
+	r := newYAMLReader(SiteFile, 0, errs)
 	s := &Site{at: Pos{SiteFile, 1, 1}, keyPos: map[string]Pos{}, FeedLimit: defaultFeedLimit}
 	root := r.parse(data, s.at)
 	if root == nil {
@@ -143,7 +145,11 @@ func parseRegions(r *yamlReader, v *yaml.Node) []*Region {
 			case "timezone":
 				reg.Timezone, _ = r.str(key, v, false)
 			case "services":
-				reg.Services, _, _ = r.list(key, v)
+				var items []*yaml.Node
+				reg.Services, items, _ = r.list(key, v)
+				for _, item := range items {
+					reg.itemPos = append(reg.itemPos, r.pos(item))
+				}
 			}
 		})
 		out = append(out, reg)
@@ -203,12 +209,24 @@ func (s *Site) checkURL(errs *ErrorList, key, raw string) *url.URL {
 	if raw == "" {
 		return nil
 	}
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		errs.add(s.keyPos[key], "%s: %q is not an absolute http or https URL", key, raw)
-		return nil
+	u, err := CheckURL(raw)
+	if err != nil {
+		errs.add(s.keyPos[key], "%s: %v", key, err)
 	}
 	return u
+}
+
+// CheckURL parses an absolute http or https URL without query or fragment,
+// as site addresses are.
+func CheckURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+		return nil, fmt.Errorf("%q is not an absolute http or https URL", raw)
+	case u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(raw, "?") || strings.HasSuffix(raw, "#"):
+		return nil, fmt.Errorf("%q has a query or fragment; give the address of a folder", raw)
+	}
+	return u, nil
 }
 
 func (s *Site) validateServices(errs *ErrorList) {
@@ -245,12 +263,12 @@ func (s *Site) checkOffered(errs *ErrorList, reg *Region) {
 		return
 	}
 	var offered []string
-	for _, id := range reg.Services {
+	for i, id := range reg.Services {
 		switch {
 		case s.Service(id) == nil:
-			errs.add(reg.keyPos["services"], "region %q: unknown service %q%s", reg.ID, id, DidYouMean(id, s.serviceIDs()))
+			errs.add(reg.itemPos[i], "region %q: unknown service %q%s", reg.ID, id, DidYouMean(id, s.serviceIDs()))
 		case slices.Contains(offered, id):
-			errs.add(reg.keyPos["services"], "region %q: service %q listed twice", reg.ID, id)
+			errs.add(reg.itemPos[i], "region %q: service %q listed twice", reg.ID, id)
 		default:
 			offered = append(offered, id)
 		}

@@ -23,7 +23,7 @@ func (r *renderer) sitemap(b *bytes.Buffer) error {
 		if p.Kind == "404" || (p.Kind == "incident" && !r.published(p.Incident)) {
 			continue
 		}
-		set.URLs = append(set.URLs, sitemapURL{r.absURL(p.URL[len(r.base.Path):])})
+		set.URLs = append(set.URLs, sitemapURL{r.absURL(p.Rel())})
 	}
 	b.WriteString(xml.Header)
 	enc := xml.NewEncoder(b)

@@ -76,13 +76,13 @@ func timeline(posts []*Post, now time.Time) []Segment {
 			state, inWindow = beforeWindow, false
 		}
 		windowEnd = time.Time{}
-		if p.State == Maintenance && !p.Until.IsZero() {
+		if p.State == Maintenance && !p.Ends.IsZero() {
 			// A window that replaces a window returns to what the first
 			// interrupted, not to maintenance.
 			if !inWindow {
 				beforeWindow = state
 			}
-			windowEnd = p.Until
+			windowEnd = p.Ends
 		}
 		segs = append(segs, Segment{From: p.Timestamp, State: p.State, Post: p})
 		state = p.State
@@ -115,9 +115,6 @@ func (st *Status) Since(p Pair) time.Time {
 	}
 	return since
 }
-
-// Timeline returns the pair's past segments, oldest first.
-func (st *Status) Timeline(p Pair) []Segment { return st.timelines[p] }
 
 // RegionState is the worst current state of the region's pairs.
 func (st *Status) RegionState(r *Region) State {

@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -135,8 +136,8 @@ func loadStrings(layers []fs.FS, langs []string, errs *ErrorList) map[string]map
 				err = yaml.Unmarshal(data, out[lang])
 			}
 			if err != nil {
-				r := &yamlReader{path: name, errs: errs}
-				r.syntaxError(err, Pos{name, 1, 1})
+				r := newYAMLReader(name, 0, errs)
+				r.syntaxError(err, bytes.Count(data, []byte("\n"))+1)
 			}
 		}
 	}

@@ -2,7 +2,6 @@ package generator
 
 import (
 	"fmt"
-	"sort"
 	"time"
 )
 
@@ -16,8 +15,9 @@ type Day struct {
 	In    [MajorOutage + 1]time.Duration // time spent in each state
 }
 
-// History returns the pair's last n days in loc, today last; today counts
-// only up to now.
+// History returns the pair's last n days in loc, today last. Today counts
+// whole, in the state the posts so far leave it in, so that pages change
+// with the posts and the date, not with the clock.
 func (st *Status) History(p Pair, loc *time.Location, n int) []Day {
 	local := st.Now.In(loc)
 	today := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, loc)
@@ -26,11 +26,7 @@ func (st *Status) History(p Pair, loc *time.Location, n int) []Day {
 	for i := range days {
 		d := &days[i]
 		d.Date = today.AddDate(0, 0, i-n+1)
-		end := d.Date.AddDate(0, 0, 1)
-		if end.After(st.Now) {
-			end = st.Now
-		}
-		spread(d, segs, d.Date, end)
+		spread(d, segs, d.Date, d.Date.AddDate(0, 0, 1))
 	}
 	return days
 }
@@ -38,24 +34,25 @@ func (st *Status) History(p Pair, loc *time.Location, n int) []Day {
 // spread adds to d the time the segments spend in each state in [from, to).
 // Before a pair's first post it is operational.
 func spread(d *Day, segs []Segment, from, to time.Time) {
-	i := sort.Search(len(segs), func(i int) bool { return segs[i].From.After(from) })
-	state, at := Operational, from
-	if i > 0 {
-		state = segs[i-1].State
-	}
-	for ; at.Before(to); i++ {
-		next := to
-		if i < len(segs) && segs[i].From.Before(to) {
-			next = segs[i].From
+	state := Operational
+	for _, s := range segs {
+		if !s.From.After(from) {
+			state = s.State // in force when the day begins
+			continue
 		}
-		if next.After(at) {
-			d.In[state] += next.Sub(at)
-			d.Worst = max(d.Worst, state)
-		}
-		if i >= len(segs) || !segs[i].From.Before(to) {
+		if !s.From.Before(to) {
 			break
 		}
-		state, at = segs[i].State, next
+		d.add(state, s.From.Sub(from))
+		state, from = s.State, s.From
+	}
+	d.add(state, to.Sub(from))
+}
+
+func (d *Day) add(s State, dur time.Duration) {
+	if dur > 0 {
+		d.In[s] += dur
+		d.Worst = max(d.Worst, s)
 	}
 }
 

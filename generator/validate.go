@@ -1,6 +1,9 @@
 package generator
 
-import "slices"
+import (
+	"slices"
+	"time"
+)
 
 // Validate checks the content as a whole: the site, every post against it,
 // and the incidents the posts thread into. It also fills in what posts leave
@@ -14,7 +17,7 @@ func (c *Content) Validate(errs *ErrorList) {
 		p.Validate(c.Site, errs)
 	}
 	checkIncidents(c.Posts, errs)
-	deriveStages(c.Posts)
+	deriveThreads(c.Posts)
 }
 
 // checkIncidents reports ids that two threads claim: a post without an
@@ -25,12 +28,12 @@ func checkIncidents(posts []*Post, errs *ErrorList) {
 	for id, group := range groupByIncident(posts) {
 		names := map[string]*Post{}
 		for _, p := range group {
-			_, explicit := p.raw["incident"]
+			explicit := p.fm.has("incident")
 			if !explicit && len(group) > 1 {
-				errs.add(p.at, "incident id %q, taken from the file name, is also used by %s; set incident: or rename the file", id, other(group, p).Path)
+				errs.add(p.fm.at, "incident id %q, taken from the file name, is also used by %s; set incident: or rename the file", id, other(group, p).Path)
 			}
 			if q := names[p.Name]; q != nil && explicit {
-				errs.add(p.at, "update anchor %q is also used by %s in incident %q; rename one file", p.Name, q.Path, id)
+				errs.add(p.fm.at, "update anchor %q is also used by %s in incident %q; rename one file", p.Name, q.Path, id)
 			}
 			names[p.Name] = p
 		}
@@ -54,11 +57,13 @@ func groupByIncident(posts []*Post) map[string][]*Post {
 	return groups
 }
 
-// deriveStages gives each post without a stage one: resolved when, after
-// it, every pair of its incident is operational again, else investigating.
-// It looks at every non-draft post, past or future, so a post's stage never
-// depends on the build time.
-func deriveStages(posts []*Post) {
+// deriveThreads fills in what an incident's posts leave to be derived, in
+// time order. A post without a stage is resolved when, after it, every pair
+// of its incident is operational again, else investigating. A maintenance
+// post without until that follows one with until, inside its window, ends
+// with it. Every non-draft post counts, past or future, so neither depends
+// on the build time.
+func deriveThreads(posts []*Post) {
 	var live []*Post
 	for _, p := range posts {
 		if !p.Draft {
@@ -68,6 +73,7 @@ func deriveStages(posts []*Post) {
 	for _, group := range groupByIncident(live) {
 		slices.SortFunc(group, byTime)
 		latest := map[Pair]State{}
+		var windowEnd time.Time
 		for _, p := range group {
 			for _, pair := range p.Pairs {
 				latest[pair] = p.State
@@ -77,6 +83,13 @@ func deriveStages(posts []*Post) {
 				if allOperational(latest) {
 					p.Stage = Resolved
 				}
+			}
+			p.Ends = p.Until
+			if p.State == Maintenance && p.Until.IsZero() && windowEnd.After(p.Timestamp) {
+				p.Ends = windowEnd
+			}
+			if !p.Ends.IsZero() {
+				windowEnd = p.Ends
 			}
 		}
 	}

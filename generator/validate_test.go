@@ -95,6 +95,14 @@ func TestPostErrors(t *testing.T) {
 			[]string{`content/p.md:6:11: incident id "PSN Outage": use only lowercase letters, digits and hyphens`}},
 		{"duplicate key", "---\nregion: na\nregion: jp\nservice: psn\nstate: operational\ntimestamp: 2011-04-20T16:00:00Z\n---\n",
 			[]string{`content/p.md:3:1: duplicate key "region"`}},
+		{"id listed twice", "---\nregion: [na, na]\nservice: psn\nstate: operational\ntimestamp: 2011-04-20T16:00:00Z\n---\n",
+			[]string{`content/p.md:2:14: region "na" listed twice`}},
+		{"empty list", "---\nregion: na\nservice: []\nstate: operational\ntimestamp: 2011-04-20T16:00:00Z\n---\n",
+			[]string{`content/p.md:3:10: service: expected an id or a list of ids, found an empty list`}},
+		{"until checked even when timestamp is bad", "---\nregion: na\nservice: psn\nstate: degraded\ntimestamp: soon\nuntil: 2011-04-20T18:00:00Z\n---\n", []string{
+			`content/p.md:5:12: timestamp: "soon" is not an RFC 3339 time with an offset, such as 2011-05-14T23:00:00-07:00 or 2011-05-15T06:00:00Z`,
+			`content/p.md:6:8: until: only a post in state maintenance has an end time`}},
+		{"incident id that looks like a date", "---\nregion: na\nservice: psn\nstate: operational\ntimestamp: 2011-04-20T16:00:00Z\nincident: 2011-04-20\n---\n", nil},
 		{"invalid UTF-8", "---\nregion: na\ntitle: caf\xe9\n---\n", []string{"content/p.md:3:11: invalid UTF-8: save the file as UTF-8"}},
 		{"NUL byte", "---\nregion: n\x00a\n---\n", []string{"content/p.md:2:10: NUL byte: this looks like a binary file, not Markdown"}},
 		{"BOM and CRLF accepted", "\uFEFF---\r\nregion: na\r\nservice: psn\r\nstate: operational\r\ntimestamp: 2011-04-20T16:00:00Z\r\n---\r\nBody\r\n", nil},
@@ -138,9 +146,15 @@ func TestSiteErrors(t *testing.T) {
 		{"bad language", strings.Replace(testSite, "language: ja", "language: Japanese", 1),
 			[]string{`content/site.yaml:9:15: language: "Japanese" is not a language tag such as en or ja`}},
 		{"unknown offered service", strings.Replace(testSite, "services: [psn]", "services: [psm]", 1),
-			[]string{`content/site.yaml:10:15: region "jp": unknown service "psm" (did you mean "psn"?)`}},
+			[]string{`content/site.yaml:10:16: region "jp": unknown service "psm" (did you mean "psn"?)`}},
 		{"missing name", strings.Replace(testSite, "    name: Japan\n", "", 1),
 			[]string{`content/site.yaml:6:5: region "jp": missing required key "name"`}},
+		{"base_url with a query", strings.Replace(testSite, "https://status.example.com/", "https://status.example.com/?x=1", 1),
+			[]string{`content/site.yaml:2:11: base_url: "https://status.example.com/?x=1" has a query or fragment; give the address of a folder`}},
+		{"service listed twice", strings.Replace(testSite, "services: [psn]", "services: [psn, psn]", 1),
+			[]string{`content/site.yaml:10:21: region "jp": service "psn" listed twice`}},
+		{"unclosed bracket on the last line", "title: x\nbase_url: [https://x/\n",
+			[]string{`content/site.yaml:2:1: invalid YAML: did not find expected ',' or ']'`}},
 		{"feed_limit type", testSite + "feed_limit: many\n",
 			[]string{`content/site.yaml:16:13: feed_limit: expected a whole number, found the value "many"`}},
 	}
@@ -216,5 +230,13 @@ func TestDidYouMean(t *testing.T) {
 		if got := DidYouMean(tt.s, tt.candidates); got != tt.want {
 			t.Errorf("DidYouMean(%q, %v) = %q, want %q", tt.s, tt.candidates, got, tt.want)
 		}
+	}
+}
+
+func TestPostNamedAll(t *testing.T) {
+	got := check(t, map[string]string{SiteFile: testSite, "content/all.md": "---\nregion: na\nservice: psn\nstate: operational\ntimestamp: 2011-04-20T16:00:00Z\n---\n"})
+	want := `content/all.md:1:1: file name "all.md": all is reserved; name the file otherwise or set incident:`
+	if strings.Join(got, "\n") != want {
+		t.Errorf("errors:\n%s\nwant:\n%s", strings.Join(got, "\n"), want)
 	}
 }

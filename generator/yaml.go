@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"bytes"
 	"regexp"
 	"slices"
 	"strconv"
@@ -19,6 +20,10 @@ type yamlReader struct {
 	hinted     map[string]bool // known keys a misspelt key was taken for
 }
 
+func newYAMLReader(path string, lineOffset int, errs *ErrorList) *yamlReader {
+	return &yamlReader{path: path, lineOffset: lineOffset, errs: errs, hinted: map[string]bool{}}
+}
+
 func (r *yamlReader) pos(n *yaml.Node) Pos {
 	return Pos{r.path, n.Line + r.lineOffset, n.Column}
 }
@@ -34,7 +39,7 @@ var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
 func (r *yamlReader) parse(data []byte, at Pos) *yaml.Node {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		r.syntaxError(err, at)
+		r.syntaxError(err, max(1, bytes.Count(bytes.TrimRight(data, "\n"), []byte("\n"))+1))
 		return nil
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
@@ -49,7 +54,9 @@ func (r *yamlReader) parse(data []byte, at Pos) *yaml.Node {
 	return root
 }
 
-func (r *yamlReader) syntaxError(err error, at Pos) {
+// syntaxError reports a YAML syntax error at its line; lines is the
+// document's length, as an unclosed bracket is reported past the end.
+func (r *yamlReader) syntaxError(err error, lines int) {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	line := 1
 	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
@@ -57,11 +64,11 @@ func (r *yamlReader) syntaxError(err error, at Pos) {
 		msg = err.Error()[len(m[0]):]
 		// yaml.v3 counts lines from 0 for parser errors (it names the line
 		// where the unclosed construct began) and from 1 for scanner errors.
-		if strings.HasPrefix(msg, "did not find expected ") && slices.Contains(parserProblems, msg) {
+		if slices.Contains(parserProblems, msg) {
 			line++
 		}
 	}
-	r.errs.add(Pos{r.path, line + r.lineOffset, 1}, "invalid YAML: %s", msg)
+	r.errs.add(Pos{r.path, min(line, lines) + r.lineOffset, 1}, "invalid YAML: %s", msg)
 }
 
 // parserProblems are the messages of yaml.v3's parser, as opposed to its
@@ -88,25 +95,15 @@ func (r *yamlReader) fields(n *yaml.Node, known []string, each func(key string, 
 		case seen[key]:
 			r.errorf(k, "duplicate key %q", key)
 		case !slices.Contains(known, key):
-			hint := DidYouMean(key, known)
-			r.errorf(k, "unknown key %q%s; known keys: %s", key, hint, strings.Join(known, ", "))
-			if hint != "" {
-				r.hint(hint)
+			r.errorf(k, "unknown key %q%s; known keys: %s", key, DidYouMean(key, known), strings.Join(known, ", "))
+			if c := closest(key, known); c != "" {
+				r.hinted[c] = true // not reported again as missing
 			}
 		default:
 			seen[key] = true
 			each(key, k, v)
 		}
 	}
-}
-
-// hint remembers the key a did-you-mean named, so that its absence is not
-// reported a second time as a missing key.
-func (r *yamlReader) hint(h string) {
-	if r.hinted == nil {
-		r.hinted = map[string]bool{}
-	}
-	r.hinted[strings.Split(h, `"`)[1]] = true
 }
 
 // str returns a scalar's text; non-strings (numbers, lists) are errors
@@ -130,7 +127,11 @@ func (r *yamlReader) list(key string, v *yaml.Node) ([]string, []*yaml.Node, boo
 		return []string{s}, []*yaml.Node{v}, ok
 	}
 	if v.Kind != yaml.SequenceNode || len(v.Content) == 0 {
-		r.errorf(v, "%s: expected an id or a list of ids, found %s", key, kindName(v))
+		found := kindName(v)
+		if v.Kind == yaml.SequenceNode {
+			found = "an empty list"
+		}
+		r.errorf(v, "%s: expected an id or a list of ids, found %s", key, found)
 		return nil, nil, false
 	}
 	var out []string
