@@ -32,12 +32,12 @@ func byTime(a, b *Post) int {
 	return cmp.Or(a.Timestamp.Compare(b.Timestamp), cmp.Compare(a.State, b.State), cmp.Compare(a.Path, b.Path))
 }
 
-// Derive computes the status at now from validated posts. Drafts and posts
-// whose announced time is still ahead are left out.
+// Derive computes the status at now from validated posts, leaving out what
+// is not public yet.
 func Derive(site *Site, posts []*Post, now time.Time) *Status {
 	st := &Status{Site: site, Now: now, timelines: map[Pair][]Segment{}, byID: map[string]*Incident{}}
 	for _, p := range posts {
-		if !p.Draft && !p.Announced.After(now) {
+		if isPublic(p, now) {
 			st.Posts = append(st.Posts, p)
 		}
 	}
@@ -91,6 +91,20 @@ func timeline(posts []*Post, now time.Time) []Segment {
 		segs = append(segs, Segment{From: windowEnd, State: beforeWindow})
 	}
 	return segs
+}
+
+// isPublic: drafts never are; a post is once its timestamp or announced
+// time has come. Before that only maintenance is: scheduled work is news,
+// while any other post written ahead waits for its time, as a scheduled
+// article does.
+func isPublic(p *Post, now time.Time) bool {
+	switch {
+	case p.Draft:
+		return false
+	case !p.Announced.IsZero():
+		return !p.Announced.After(now)
+	}
+	return !p.Timestamp.After(now) || p.State == Maintenance
 }
 
 func (st *Status) isPast(p *Post) bool { return !p.Timestamp.After(st.Now) }

@@ -332,16 +332,23 @@ func TestMaintenanceFollowUps(t *testing.T) {
 	}
 }
 
-// TestFuturePostOfOngoingIncident: a post written ahead for an incident
-// that has begun is scheduled, not an update yet.
-func TestFuturePostOfOngoingIncident(t *testing.T) {
+// TestFuturePosts: maintenance planned for an incident that has begun is
+// scheduled, not an update yet; any other post written ahead stays hidden
+// until its time.
+func TestFuturePosts(t *testing.T) {
 	c := site(t, map[string]string{
 		"down":    post("na", "store", "major_outage", "2011-05-01T00:00:00Z", "incident: store"),
+		"window":  post("na", "store", "maintenance", "2011-06-01T00:00:00Z", "until: 2011-06-01T04:00:00Z", "incident: store"),
 		"planned": post("na", "store", "operational", "2011-06-02T00:00:00Z", "incident: store"),
 	})
 	st := derive(t, c, "2011-05-20T00:00:00Z")
 	v := st.View(st.Incident("store"), nil)
-	if !v.Open || len(v.Updates) != 1 || len(v.Scheduled) != 1 || v.Scheduled[0].Name != "planned" {
-		t.Errorf("open=%v updates=%d scheduled=%d; want the future post scheduled", v.Open, len(v.Updates), len(v.Scheduled))
+	if !v.Open || len(v.Updates) != 1 || len(v.Scheduled) != 1 || v.Scheduled[0].Name != "window" {
+		t.Errorf("open=%v updates=%d scheduled=%d; want the maintenance scheduled and nothing else", v.Open, len(v.Updates), len(v.Scheduled))
+	}
+	for _, p := range st.Posts {
+		if p.Name == "planned" {
+			t.Error("a future post that is not maintenance is public before its time")
+		}
 	}
 }
