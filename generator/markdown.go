@@ -3,19 +3,27 @@ package generator
 import (
 	"bytes"
 	"html/template"
+	"net/url"
 
 	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 )
 
 // newMarkdown returns the one converter a build uses: CommonMark with GFM
 // tables, strikethrough, autolinks and task lists. Raw HTML is dropped and
 // dangerous link schemes (javascript: and the like) neutralized unless the
-// site opts into unsafe_html.
+// site opts into unsafe_html. Links are made absolute when the parse
+// context carries a base URL, as feed readers need.
 func newMarkdown(unsafe bool) goldmark.Markdown {
-	var opts []goldmark.Option
-	opts = append(opts, goldmark.WithExtensions(extension.GFM))
+	opts := []goldmark.Option{
+		goldmark.WithExtensions(extension.GFM),
+		goldmark.WithParserOptions(parser.WithASTTransformers(util.Prioritized(absolutizer{}, 100))),
+	}
 	if unsafe {
 		opts = append(opts, goldmark.WithRendererOptions(html.WithUnsafe()))
 	}
@@ -23,11 +31,48 @@ func newMarkdown(unsafe bool) goldmark.Markdown {
 }
 
 // renderBody converts a post's Markdown. The result is trusted HTML: with
-// raw HTML off, goldmark escapes everything the author wrote.
-func renderBody(md goldmark.Markdown, p *Post) (template.HTML, error) {
+// raw HTML off, goldmark escapes everything the author wrote. A non-nil
+// base makes links and images absolute against it.
+func renderBody(md goldmark.Markdown, p *Post, base *url.URL) (template.HTML, error) {
 	var buf bytes.Buffer
-	if err := md.Convert(p.Body, &buf); err != nil {
+	ctx := parser.NewContext()
+	if base != nil {
+		ctx.Set(baseKey, base)
+	}
+	if err := md.Convert(p.Body, &buf, parser.WithContext(ctx)); err != nil {
 		return "", err
 	}
 	return template.HTML(buf.String()), nil
+}
+
+var baseKey = parser.NewContextKey()
+
+// absolutizer resolves link and image destinations against the base URL in
+// the parse context, if any.
+type absolutizer struct{}
+
+func (absolutizer) Transform(doc *ast.Document, _ text.Reader, pc parser.Context) {
+	base, ok := pc.Get(baseKey).(*url.URL)
+	if !ok {
+		return
+	}
+	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if entering {
+			switch n := n.(type) {
+			case *ast.Link:
+				n.Destination = resolve(base, n.Destination)
+			case *ast.Image:
+				n.Destination = resolve(base, n.Destination)
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+}
+
+func resolve(base *url.URL, dest []byte) []byte {
+	u, err := url.Parse(string(dest))
+	if err != nil || u.IsAbs() {
+		return dest
+	}
+	return []byte(base.ResolveReference(u).String())
 }

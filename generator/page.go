@@ -361,3 +361,30 @@ type Update struct {
 
 // One pairs a post with the page for the update partial.
 func (p *Page) One(post *Post) Update { return Update{p, post} }
+
+// FeedLink is one feed a page points readers to.
+type FeedLink struct {
+	Title string
+	Type  string // MIME type
+	Path  string // site path, e.g. regions/jp/feed.xml
+}
+
+// Feeds are the feeds of the page's scope, then the site's: every page
+// announces them with <link rel="alternate">.
+func (p *Page) Feeds() []FeedLink {
+	var out []FeedLink
+	dirs := []string{""}
+	if p.Region != nil || p.Service != nil {
+		dirs = []string{p.Rel(), ""}
+	}
+	for _, dir := range dirs {
+		name := p.Site.Title
+		if dir != "" {
+			name = p.r.feedTitle(p)
+		}
+		out = append(out,
+			FeedLink{name + " (RSS)", "application/rss+xml", dir + "feed.xml"},
+			FeedLink{name + " (Atom)", "application/atom+xml", dir + "atom.xml"})
+	}
+	return out
+}

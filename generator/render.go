@@ -76,7 +76,7 @@ func (r *renderer) asset(name string) (string, error) {
 
 // body renders a post's Markdown. Bodies are rendered where they are shown
 // and not kept, so that memory does not grow with the number of posts.
-func (r *renderer) body(p *Post) (template.HTML, error) { return renderBody(r.md, p) }
+func (r *renderer) body(p *Post) (template.HTML, error) { return renderBody(r.md, p, nil) }
 
 // job is one output file and how to make it.
 type job struct {
@@ -92,6 +92,8 @@ func (r *renderer) jobs() []job {
 	for _, p := range r.pageList {
 		out = append(out, job{p.Path, "page", r.page(p)})
 	}
+	out = append(out, r.feedJobs()...)
+	out = append(out, r.apiJobs()...)
 	out = append(out, job{"sitemap.xml", "file", r.sitemap})
 	for name, data := range r.files {
 		out = append(out, job{name, "file", func(b *bytes.Buffer) error { _, err := b.Write(data); return err }})

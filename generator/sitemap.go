@@ -25,12 +25,5 @@ func (r *renderer) sitemap(b *bytes.Buffer) error {
 		}
 		set.URLs = append(set.URLs, sitemapURL{r.absURL(p.Rel())})
 	}
-	b.WriteString(xml.Header)
-	enc := xml.NewEncoder(b)
-	enc.Indent("", "  ")
-	if err := enc.Encode(set); err != nil {
-		return err
-	}
-	b.WriteByte('\n')
-	return nil
+	return writeXML(b, set)
 }

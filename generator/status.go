@@ -183,3 +183,15 @@ func InRegion(id string) func(Pair) bool { return func(p Pair) bool { return p.R
 
 // OfService keeps the pairs of one service.
 func OfService(id string) func(Pair) bool { return func(p Pair) bool { return p.Service == id } }
+
+// stateBefore is the pair's state just before t.
+func (st *Status) stateBefore(p Pair, t time.Time) State {
+	state := Operational
+	for _, s := range st.timelines[p] {
+		if !s.From.Before(t) {
+			break
+		}
+		state = s.State
+	}
+	return state
+}

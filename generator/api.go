@@ -1,0 +1,350 @@
+package generator
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"slices"
+	"strings"
+	"time"
+)
+
+// The API is shaped after the Atlassian Statuspage v2 public API, so that
+// clients written for it read a statusgen site unchanged. Components are
+// one group per region holding one component per offered service.
+
+type apiPage struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	URL       string `json:"url"`
+	TimeZone  string `json:"time_zone"`
+	UpdatedAt string `json:"updated_at"`
+}
+
+type apiStatus struct {
+	Indicator   string `json:"indicator"`
+	Description string `json:"description"`
+}
+
+type apiComponent struct {
+	ID                 string   `json:"id"`
+	Name               string   `json:"name"`
+	Status             string   `json:"status"`
+	CreatedAt          string   `json:"created_at"`
+	UpdatedAt          string   `json:"updated_at"`
+	Position           int      `json:"position"`
+	Description        *string  `json:"description"`
+	Showcase           bool     `json:"showcase"`
+	StartDate          *string  `json:"start_date"`
+	GroupID            *string  `json:"group_id"`
+	PageID             string   `json:"page_id"`
+	Group              bool     `json:"group"`
+	OnlyShowIfDegraded bool     `json:"only_show_if_degraded"`
+	Components         []string `json:"components,omitempty"`
+}
+
+type apiIncident struct {
+	ID              string         `json:"id"`
+	Name            string         `json:"name"`
+	Status          string         `json:"status"`
+	CreatedAt       string         `json:"created_at"`
+	UpdatedAt       string         `json:"updated_at"`
+	MonitoringAt    *string        `json:"monitoring_at"`
+	ResolvedAt      *string        `json:"resolved_at"`
+	Impact          string         `json:"impact"`
+	Shortlink       string         `json:"shortlink"`
+	StartedAt       string         `json:"started_at"`
+	PageID          string         `json:"page_id"`
+	IncidentUpdates []apiUpdate    `json:"incident_updates"`
+	Components      []apiComponent `json:"components"`
+	ScheduledFor    *string        `json:"scheduled_for,omitempty"`
+	ScheduledUntil  *string        `json:"scheduled_until,omitempty"`
+}
+
+type apiUpdate struct {
+	ID                   string        `json:"id"`
+	Status               string        `json:"status"`
+	Body                 string        `json:"body"`
+	IncidentID           string        `json:"incident_id"`
+	CreatedAt            string        `json:"created_at"`
+	UpdatedAt            string        `json:"updated_at"`
+	DisplayAt            string        `json:"display_at"`
+	AffectedComponents   []apiAffected `json:"affected_components"`
+	DeliverNotifications bool          `json:"deliver_notifications"`
+	CustomTweet          *string       `json:"custom_tweet"`
+	TweetID              *string       `json:"tweet_id"`
+}
+
+type apiAffected struct {
+	Code      string `json:"code"`
+	Name      string `json:"name"`
+	OldStatus string `json:"old_status"`
+	NewStatus string `json:"new_status"`
+}
+
+// Statuspage's words for states, indicators and their descriptions.
+var (
+	apiStateWords = []string{"operational", "under_maintenance", "degraded_performance", "partial_outage", "major_outage"}
+	apiIndicators = []string{"none", "maintenance", "minor", "major", "critical"}
+	apiStatusText = []string{"All Systems Operational", "Service Under Maintenance", "Minor Service Outage", "Partial System Outage", "Major System Outage"}
+)
+
+// APIIncidentLimit is how many incidents and maintenances the full lists
+// hold, newest first, as Statuspage's do.
+const APIIncidentLimit = 50
+
+// apiJobs lists the JSON files under api/v2/.
+func (r *renderer) apiJobs() []job {
+	a := r.newAPI()
+	files := map[string]any{
+		"summary.json":                         a.summary(),
+		"status.json":                          wrap(a, "status", a.status()),
+		"components.json":                      wrap(a, "components", a.components),
+		"incidents.json":                       wrap(a, "incidents", a.incidents(func(v *IncidentView) bool { return true })),
+		"incidents/unresolved.json":            wrap(a, "incidents", a.incidents(func(v *IncidentView) bool { return v.Open })),
+		"scheduled-maintenances.json":          wrap(a, "scheduled_maintenances", a.maintenances(func(v *IncidentView) bool { return true })),
+		"scheduled-maintenances/upcoming.json": wrap(a, "scheduled_maintenances", a.maintenances(func(v *IncidentView) bool { return v.Upcoming })),
+		"scheduled-maintenances/active.json":   wrap(a, "scheduled_maintenances", a.maintenances(func(v *IncidentView) bool { return v.Open })),
+	}
+	var out []job
+	for name, v := range files {
+		out = append(out, job{"api/v2/" + name, "file", func(b *bytes.Buffer) error { return writeJSON(b, v) }})
+	}
+	return out
+}
+
+type api struct {
+	r          *renderer
+	page       apiPage
+	components []apiComponent
+	byID       map[string]apiComponent
+	created    string // the first post's time: when the components began
+}
+
+func (r *renderer) newAPI() *api {
+	a := &api{r: r, byID: map[string]apiComponent{}}
+	sum := sha256.Sum256([]byte(r.site.BaseURL))
+	first := time.Unix(0, 0)
+	if len(r.st.Posts) > 0 {
+		first = r.st.Posts[0].Timestamp
+	}
+	a.created = apiTime(first)
+	a.page = apiPage{hex.EncodeToString(sum[:6]), r.site.Title, r.site.BaseURL, r.site.Timezone, apiTime(cmpTime(r.st.LastUpdated(nil), first))}
+	a.buildComponents()
+	return a
+}
+
+func cmpTime(t, def time.Time) time.Time {
+	if t.IsZero() {
+		return def
+	}
+	return t
+}
+
+func apiTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+func ptr(s string) *string { return &s }
+
+// buildComponents lists each region as a group, followed by its services.
+func (a *api) buildComponents() {
+	st := a.r.st
+	pos := 0
+	for _, reg := range a.r.site.Regions {
+		pos++
+		group := a.component(reg.ID, reg.Name, st.RegionState(reg), st.LastUpdated(InRegion(reg.ID)), pos)
+		group.Group = true
+		for _, s := range reg.Services {
+			group.Components = append(group.Components, reg.ID+"."+s)
+		}
+		a.add(group)
+		for _, s := range reg.Services {
+			pos++
+			pair := Pair{reg.ID, s}
+			c := a.component(reg.ID+"."+s, a.r.site.Service(s).Name, st.Current(pair), st.Since(pair), pos)
+			c.GroupID = ptr(reg.ID)
+			a.add(c)
+		}
+	}
+}
+
+func (a *api) component(id, name string, s State, updated time.Time, pos int) apiComponent {
+	up := a.created
+	if !updated.IsZero() {
+		up = apiTime(updated)
+	}
+	return apiComponent{ID: id, Name: name, Status: apiStateWords[s], CreatedAt: a.created, UpdatedAt: up, Position: pos, PageID: a.page.ID}
+}
+
+func (a *api) add(c apiComponent) {
+	a.components = append(a.components, c)
+	a.byID[c.ID] = c
+}
+
+func (a *api) status() apiStatus {
+	s := a.r.st.SiteState()
+	return apiStatus{apiIndicators[s], apiStatusText[s]}
+}
+
+func (a *api) summary() any {
+	return struct {
+		Page                  apiPage        `json:"page"`
+		Components            []apiComponent `json:"components"`
+		Incidents             []apiIncident  `json:"incidents"`
+		ScheduledMaintenances []apiIncident  `json:"scheduled_maintenances"`
+		Status                apiStatus      `json:"status"`
+	}{a.page, a.components,
+		a.incidents(func(v *IncidentView) bool { return v.Open }),
+		a.maintenances(func(v *IncidentView) bool { return v.Open || v.Upcoming }),
+		a.status()}
+}
+
+// wrap puts the page object before the content, as every Statuspage file
+// has it.
+func wrap(a *api, key string, v any) any {
+	return []jsonField{{"page", a.page}, {key, v}}
+}
+
+// incidents lists the incidents (not maintenance) that have begun, newest
+// first.
+func (a *api) incidents(keep func(*IncidentView) bool) []apiIncident {
+	out := []apiIncident{}
+	for _, v := range a.r.st.Views(nil) {
+		if !v.Maintenance && !v.Upcoming && keep(v) && len(out) < APIIncidentLimit {
+			out = append(out, a.incident(v))
+		}
+	}
+	return out
+}
+
+// maintenances lists maintenance, scheduled ones included, newest first.
+func (a *api) maintenances(keep func(*IncidentView) bool) []apiIncident {
+	out := []apiIncident{}
+	for _, v := range a.r.st.Views(nil) {
+		if v.Maintenance && keep(v) && len(out) < APIIncidentLimit {
+			m := a.incident(v)
+			m.Status, m.Impact = v.MaintenanceStatus(), "maintenance"
+			m.ScheduledFor = ptr(apiTime(v.First().Timestamp))
+			if end := windowEnd(v); !end.IsZero() {
+				m.ScheduledUntil = ptr(apiTime(end))
+			}
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// windowEnd is the end of the incident's last maintenance window.
+func windowEnd(v *IncidentView) time.Time {
+	var end time.Time
+	for _, p := range v.Posts {
+		if p.Ends.After(end) {
+			end = p.Ends
+		}
+	}
+	return end
+}
+
+func (a *api) incident(v *IncidentView) apiIncident {
+	r := a.r
+	// Newest first, as Statuspage lists updates: what is scheduled, then
+	// what was published.
+	posts := slices.Clone(v.Scheduled)
+	slices.Reverse(posts)
+	posts = append(posts, v.Updates...)
+	worst := Operational
+	for _, p := range posts {
+		worst = max(worst, p.State)
+	}
+	created, updated := v.First().Timestamp, v.First().Timestamp
+	if !v.Upcoming {
+		created = v.Start
+	}
+	if len(v.Updates) > 0 {
+		updated = r.publishedAt(v.Updates[0])
+	}
+	inc := apiIncident{
+		ID:        v.ID,
+		Name:      r.pageList[0].IncidentTitle(v), // the overview's language: the site's
+		Status:    v.Stage.String(),
+		CreatedAt: apiTime(created),
+		UpdatedAt: apiTime(updated),
+		Impact:    apiIndicators[worst],
+		Shortlink: r.absURL("incidents/" + v.ID + "/"),
+		StartedAt: apiTime(created),
+		PageID:    a.page.ID,
+	}
+	if !v.Open && !v.Upcoming {
+		inc.ResolvedAt = ptr(apiTime(v.End))
+	}
+	for i := len(v.Updates) - 1; i >= 0; i-- {
+		if p := v.Updates[i]; p.Stage == Monitoring && inc.MonitoringAt == nil {
+			inc.MonitoringAt = ptr(apiTime(r.publishedAt(p)))
+		}
+	}
+	for _, p := range posts {
+		inc.IncidentUpdates = append(inc.IncidentUpdates, a.update(v, p))
+	}
+	for _, pair := range v.InScope {
+		inc.Components = append(inc.Components, a.byID[pair.Region+"."+pair.Service])
+	}
+	return inc
+}
+
+func (a *api) update(v *IncidentView, p *Post) apiUpdate {
+	at := apiTime(a.r.publishedAt(p))
+	if !a.r.st.Published(p) {
+		at = apiTime(p.Timestamp)
+	}
+	u := apiUpdate{ID: p.Name, Status: p.Stage.String(), Body: strings.TrimSpace(string(p.Body)), IncidentID: v.ID,
+		CreatedAt: at, UpdatedAt: at, DisplayAt: at, DeliverNotifications: true}
+	if v.Maintenance {
+		u.Status = maintenanceUpdateStatus(a.r.st, p)
+	}
+	for _, pair := range p.Pairs {
+		code := pair.Region + "." + pair.Service
+		u.AffectedComponents = append(u.AffectedComponents, apiAffected{code,
+			a.r.site.Region(pair.Region).Name + " " + a.r.site.Service(pair.Service).Name,
+			apiStateWords[a.r.st.stateBefore(pair, p.Timestamp)], apiStateWords[p.State]})
+	}
+	return u
+}
+
+// maintenanceUpdateStatus is a maintenance update's Statuspage word: what
+// the work was doing when the update was posted.
+func maintenanceUpdateStatus(st *Status, p *Post) string {
+	switch {
+	case p.State != Maintenance:
+		return "completed"
+	case p.Timestamp.After(st.Now):
+		return "scheduled"
+	}
+	return "in_progress"
+}
+
+// jsonField keeps the fields of a wrapper object in order.
+type jsonField struct {
+	Key   string
+	Value any
+}
+
+func writeJSON(b *bytes.Buffer, v any) error {
+	if fields, ok := v.([]jsonField); ok {
+		b.WriteByte('{')
+		for i, f := range fields {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			k, _ := json.Marshal(f.Key)
+			b.Write(k)
+			b.WriteByte(':')
+			if err := json.NewEncoder(b).Encode(f.Value); err != nil {
+				return err
+			}
+			b.Truncate(b.Len() - 1) // the encoder's newline
+		}
+		b.WriteString("}\n")
+		return nil
+	}
+	return json.NewEncoder(b).Encode(v)
+}
