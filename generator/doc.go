@@ -12,6 +12,9 @@
 //	render.go,   render pages through html/template layouts (Generate)
 //	page.go,
 //	theme.go
+//	feed.go      RSS and Atom feeds of the site, each region and service
+//	api.go       the Statuspage-compatible JSON under api/v2/
+//	sitemap.go   sitemap.xml
 //	write.go     stage the whole site beside the output folder and swap it
 //	             in (Publish)
 //
