@@ -93,6 +93,7 @@ func (r *renderer) jobs() []job {
 		out = append(out, job{p.Path, "page", r.page(p)})
 	}
 	out = append(out, job{"sitemap.xml", "file", r.sitemap})
+	out = append(out, r.badgeJobs()...)
 	for name, data := range r.files {
 		out = append(out, job{name, "file", func(b *bytes.Buffer) error { _, err := b.Write(data); return err }})
 	}
@@ -133,6 +134,13 @@ func (r *renderer) pages() []*Page {
 
 func (r *renderer) newPage(kind, dir, lang string, loc *time.Location) *Page {
 	return &Page{Kind: kind, Path: dir + "index.html", URL: r.url(dir), Lang: lang, Loc: loc, Site: r.site, Status: r.st, r: r}
+}
+
+// words is a page that is no file, for phrasing states and titles in a
+// language exactly as pages do, in outputs that are not pages (badges, the
+// calendar).
+func (r *renderer) words(lang string) *Page {
+	return &Page{Lang: lang, Loc: r.site.Location, Site: r.site, Status: r.st, r: r}
 }
 
 // soleRegion is the region of an incident that touches only one, whose
