@@ -94,6 +94,7 @@ func (r *renderer) jobs() []job {
 	}
 	out = append(out, job{"sitemap.xml", "file", r.sitemap})
 	out = append(out, r.badgeJobs()...)
+	out = append(out, job{"maintenance.ics", "file", r.calendar})
 	for name, data := range r.files {
 		out = append(out, job{name, "file", func(b *bytes.Buffer) error { _, err := b.Write(data); return err }})
 	}
