@@ -14,6 +14,8 @@
 //	theme.go
 //	feed.go      RSS and Atom feeds of the site, each region and service
 //	api.go       the Statuspage-compatible JSON under api/v2/
+//	badge.go     SVG status badges
+//	calendar.go  maintenance.ics
 //	sitemap.go   sitemap.xml
 //	write.go     stage the whole site beside the output folder and swap it
 //	             in (Publish)
@@ -105,4 +107,19 @@
 //
 // Assets are copied to assets/<name>.<hash>.<ext>, the hash taken from their
 // bytes, so they may be cached for ever.
+//
+// # Badges and calendar
+//
+// badges/site.svg, badges/regions/<r>.svg, badges/regions/<r>/<s>.svg (for
+// the services region r offers) and badges/services/<s>.svg are SVG badges:
+// a label (the UI string badge_label on the site badge, else the region
+// and service names) and the current state in words, as StateText gives it
+// in the region's language on region badges and the site's on the others.
+// Their <title> and aria-label read "label: state".
+//
+// maintenance.ics holds one event per maintenance in progress or with a
+// post still ahead: from its first post to the latest end its posts give,
+// else DefaultWindow (an hour) after its start; UID <incident>@<host of
+// base_url>, DTSTAMP the time of its latest post, SUMMARY its name as
+// IncidentTitle gives it in the site's language.
 package generator

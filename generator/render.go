@@ -95,6 +95,8 @@ func (r *renderer) jobs() []job {
 	out = append(out, r.feedJobs()...)
 	out = append(out, r.apiJobs()...)
 	out = append(out, job{"sitemap.xml", "file", r.sitemap})
+	out = append(out, r.badgeJobs()...)
+	out = append(out, job{"maintenance.ics", "file", r.calendar})
 	for name, data := range r.files {
 		out = append(out, job{name, "file", func(b *bytes.Buffer) error { _, err := b.Write(data); return err }})
 	}
@@ -135,6 +137,13 @@ func (r *renderer) pages() []*Page {
 
 func (r *renderer) newPage(kind, dir, lang string, loc *time.Location) *Page {
 	return &Page{Kind: kind, Path: dir + "index.html", URL: r.url(dir), Lang: lang, Loc: loc, Site: r.site, Status: r.st, r: r}
+}
+
+// words is a page that is no file, for phrasing states and titles in a
+// language exactly as pages do, in outputs that are not pages (badges, the
+// calendar).
+func (r *renderer) words(lang string) *Page {
+	return &Page{Lang: lang, Loc: r.site.Location, Site: r.site, Status: r.st, r: r}
 }
 
 // soleRegion is the region of an incident that touches only one, whose

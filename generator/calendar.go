@@ -1,0 +1,146 @@
+package generator
+
+import (
+	"bytes"
+	"cmp"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// The maintenance calendar (RFC 5545) lets readers subscribe to planned
+// work in the calendar they already use. It holds every maintenance that is
+// scheduled or in progress and drops it once its window is over. Like every
+// other output it depends on the content and now only, never on the clock:
+// DTSTAMP is the time of the incident's latest post, so an unchanged
+// maintenance keeps its bytes and a calendar client sees it unchanged.
+
+// DefaultWindow is how long a maintenance window lasts in the calendar when
+// none of its posts gives until: an hour from its first post.
+const DefaultWindow = time.Hour
+
+// event is one VEVENT: a maintenance window.
+type event struct {
+	uid, summary, description, url string
+	start, end, stamp              time.Time
+}
+
+// calendar writes maintenance.ics.
+func (r *renderer) calendar(b *bytes.Buffer) error {
+	line := func(name, value string) { foldLine(b, name+":"+value) }
+	line("BEGIN", "VCALENDAR")
+	line("PRODID", "-//statusgen//statusgen//EN")
+	line("VERSION", "2.0")
+	line("CALSCALE", "GREGORIAN")
+	line("METHOD", "PUBLISH")
+	line("X-WR-CALNAME", icsText(r.site.Title))
+	for _, e := range r.events() {
+		line("BEGIN", "VEVENT")
+		line("UID", icsText(e.uid))
+		line("DTSTAMP", icsTime(e.stamp))
+		line("DTSTART", icsTime(e.start))
+		line("DTEND", icsTime(e.end))
+		line("SUMMARY", icsText(e.summary))
+		line("DESCRIPTION", icsText(e.description))
+		line("URL", e.url)
+		// Maintenance elsewhere does not make the subscriber busy.
+		line("TRANSP", "TRANSPARENT")
+		line("END", "VEVENT")
+	}
+	line("END", "VCALENDAR")
+	return nil
+}
+
+// events lists the maintenance windows not yet over, soonest first.
+func (r *renderer) events() []event {
+	say := r.words(r.site.Language)
+	var out []event
+	for _, v := range r.st.Views(nil) {
+		if v.Maintenance && r.st.pending(v) {
+			out = append(out, r.event(v, say))
+		}
+	}
+	slices.SortFunc(out, func(a, b event) int { return cmp.Or(a.start.Compare(b.start), cmp.Compare(a.uid, b.uid)) })
+	return out
+}
+
+// pending reports whether a maintenance is in progress or has a post still
+// ahead (scheduled, or a later window of the same work). One finished early
+// by an operational post is over, whatever its until said.
+func (st *Status) pending(v *IncidentView) bool {
+	return v.Open || slices.ContainsFunc(v.Posts, func(p *Post) bool { return !st.isPast(p) })
+}
+
+// event makes a maintenance's VEVENT: from its first post to the latest end
+// any post gives, else DefaultWindow after its start.
+func (r *renderer) event(v *IncidentView, say *Page) event {
+	first := v.First()
+	e := event{
+		uid:     v.ID + "@" + r.base.Hostname(),
+		summary: say.IncidentTitle(v),
+		url:     r.absURL("incidents/" + v.ID + "/"),
+		start:   first.Timestamp,
+		stamp:   v.Posts[len(v.Posts)-1].Timestamp, // posts are in time order
+	}
+	for _, p := range v.Posts {
+		if p.Ends.After(e.end) {
+			e.end = p.Ends
+		}
+	}
+	if e.end.IsZero() {
+		e.end = e.start.Add(DefaultWindow)
+	}
+	e.description = r.affectedText(v.Pairs) + "\n\n" + e.url
+	return e
+}
+
+// affectedText names the regions and services of pairs, a line per region:
+// "Europe: Network, Shop".
+func (r *renderer) affectedText(pairs []Pair) string {
+	var lines []string
+	for i, pair := range pairs {
+		name := r.site.Service(pair.Service).Name
+		if i > 0 && pairs[i-1].Region == pair.Region {
+			lines[len(lines)-1] += ", " + name
+			continue
+		}
+		lines = append(lines, r.site.Region(pair.Region).Name+": "+name)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// icsTime is a UTC date-time, the one form every client reads alike.
+func icsTime(t time.Time) string { return t.UTC().Format("20060102T150405Z") }
+
+var icsEscaper = strings.NewReplacer(`\`, `\\`, ";", `\;`, ",", `\,`, "\r\n", `\n`, "\n", `\n`, "\r", `\n`)
+
+// icsText escapes a TEXT value (RFC 5545 3.3.11) and drops the control
+// characters it may not hold.
+func icsText(s string) string {
+	s = strings.Map(func(c rune) rune {
+		if (c < ' ' && c != '\t' && c != '\n' && c != '\r') || c == 0x7f {
+			return -1
+		}
+		return c
+	}, s)
+	return icsEscaper.Replace(s)
+}
+
+// foldLine writes a content line with CRLF, folded into lines of at most 75
+// octets (RFC 5545 3.1); a fold never splits a UTF-8 sequence.
+func foldLine(b *bytes.Buffer, line string) {
+	limit := 75
+	for len(line) > limit {
+		cut := limit
+		for cut > 1 && !utf8.RuneStart(line[cut]) {
+			cut--
+		}
+		b.WriteString(line[:cut])
+		b.WriteString("\r\n ")
+		line = line[cut:]
+		limit = 74 // after the leading space
+	}
+	b.WriteString(line)
+	b.WriteString("\r\n")
+}
