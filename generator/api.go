@@ -265,7 +265,7 @@ func (a *api) incident(v *IncidentView) apiIncident {
 	}
 	inc := apiIncident{
 		ID:        v.ID,
-		Name:      r.pageList[0].IncidentTitle(v), // the overview's language: the site's
+		Name:      r.words(r.site.Language).IncidentTitle(v),
 		Status:    v.Stage.String(),
 		CreatedAt: apiTime(created),
 		UpdatedAt: apiTime(updated),

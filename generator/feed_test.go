@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/mmcdole/gofeed"
 )
@@ -46,6 +47,10 @@ func TestExampleFeeds(t *testing.T) {
 	var errs ErrorList
 	c := Load(fsys, &errs)
 	c.Validate(&errs)
+	when := map[string]time.Time{}
+	for _, p := range c.Posts {
+		when[p.Name] = p.Timestamp
+	}
 	for dir, keep := range scopeFeeds(c.Site) {
 		want := 0
 		for _, p := range c.Posts {
@@ -66,6 +71,9 @@ func TestExampleFeeds(t *testing.T) {
 					t.Errorf("%s%s: items not newest first", dir, name)
 				}
 				checkAnchor(t, out, c.Site.BaseURL, it.Link)
+				if _, anchor, _ := strings.Cut(it.Link, "#"); !it.PublishedParsed.Equal(when[anchor]) {
+					t.Errorf("%s%s: %s dated %s, want its timestamp %s", dir, name, anchor, it.PublishedParsed, when[anchor])
+				}
 				if it.GUID != it.Link {
 					t.Errorf("%s%s: guid %q differs from the link %q", dir, name, it.GUID, it.Link)
 				}
