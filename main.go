@@ -226,7 +226,7 @@ func checkBaseURL(raw string) error {
 	if raw == "" {
 		return nil
 	}
-	if _, err := generator.CheckURL(raw); err != nil {
+	if _, err := generator.CheckBaseURL(raw); err != nil {
 		return fmt.Errorf("--base-url: %v", err)
 	}
 	return nil

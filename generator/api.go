@@ -97,22 +97,48 @@ const APIIncidentLimit = 50
 // apiJobs lists the JSON files under api/v2/.
 func (r *renderer) apiJobs() []job {
 	a := r.newAPI()
+	all := func(*IncidentView) bool { return true }
 	files := map[string]any{
 		"summary.json":                         a.summary(),
-		"status.json":                          wrap(a, "status", a.status()),
-		"components.json":                      wrap(a, "components", a.components),
-		"incidents.json":                       wrap(a, "incidents", a.incidents(func(v *IncidentView) bool { return true })),
-		"incidents/unresolved.json":            wrap(a, "incidents", a.incidents(func(v *IncidentView) bool { return v.Open })),
-		"scheduled-maintenances.json":          wrap(a, "scheduled_maintenances", a.maintenances(func(v *IncidentView) bool { return true })),
-		"scheduled-maintenances/upcoming.json": wrap(a, "scheduled_maintenances", a.maintenances(func(v *IncidentView) bool { return v.Upcoming })),
-		"scheduled-maintenances/active.json":   wrap(a, "scheduled_maintenances", a.maintenances(func(v *IncidentView) bool { return v.Open })),
+		"status.json":                          statusFile{a.page, a.status()},
+		"components.json":                      componentsFile{a.page, a.components},
+		"incidents.json":                       incidentsFile{a.page, a.incidents(all)},
+		"incidents/unresolved.json":            incidentsFile{a.page, a.incidents(unresolved)},
+		"scheduled-maintenances.json":          maintenancesFile{a.page, a.maintenances(all)},
+		"scheduled-maintenances/upcoming.json": maintenancesFile{a.page, a.maintenances(func(v *IncidentView) bool { return v.Upcoming })},
+		"scheduled-maintenances/active.json":   maintenancesFile{a.page, a.maintenances(func(v *IncidentView) bool { return v.Open })},
 	}
 	var out []job
 	for name, v := range files {
-		out = append(out, job{"api/v2/" + name, "file", func(b *bytes.Buffer) error { return writeJSON(b, v) }})
+		out = append(out, job{"api/v2/" + name, "file", func(b *bytes.Buffer) error { return json.NewEncoder(b).Encode(v) }})
 	}
 	return out
 }
+
+// The files other than the summary: the page object, then one list.
+type (
+	statusFile struct {
+		Page   apiPage   `json:"page"`
+		Status apiStatus `json:"status"`
+	}
+	componentsFile struct {
+		Page       apiPage        `json:"page"`
+		Components []apiComponent `json:"components"`
+	}
+	incidentsFile struct {
+		Page      apiPage       `json:"page"`
+		Incidents []apiIncident `json:"incidents"`
+	}
+	maintenancesFile struct {
+		Page                  apiPage       `json:"page"`
+		ScheduledMaintenances []apiIncident `json:"scheduled_maintenances"`
+	}
+)
+
+// unresolved: Statuspage clients take an incident as resolved only once its
+// status says so, so one that is back to operational while its last update
+// says monitoring is still unresolved here.
+func unresolved(v *IncidentView) bool { return v.Open || v.Stage != Resolved }
 
 type api struct {
 	r          *renderer
@@ -135,11 +161,26 @@ func (r *renderer) newAPI() *api {
 	return a
 }
 
+// cmpTime is t, or def when t is zero.
 func cmpTime(t, def time.Time) time.Time {
 	if t.IsZero() {
 		return def
 	}
 	return t
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 func apiTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
@@ -161,7 +202,7 @@ func (a *api) buildComponents() {
 		for _, s := range reg.Services {
 			pos++
 			pair := Pair{reg.ID, s}
-			c := a.component(reg.ID+"."+s, a.r.site.Service(s).Name, st.Current(pair), st.Since(pair), pos)
+			c := a.component(reg.ID+"."+s, a.r.site.Service(s).Name, st.Current(pair), st.LastUpdated(func(q Pair) bool { return q == pair }), pos)
 			c.GroupID = ptr(reg.ID)
 			a.add(c)
 		}
@@ -194,15 +235,9 @@ func (a *api) summary() any {
 		ScheduledMaintenances []apiIncident  `json:"scheduled_maintenances"`
 		Status                apiStatus      `json:"status"`
 	}{a.page, a.components,
-		a.incidents(func(v *IncidentView) bool { return v.Open }),
+		a.incidents(unresolved),
 		a.maintenances(func(v *IncidentView) bool { return v.Open || v.Upcoming }),
 		a.status()}
-}
-
-// wrap puts the page object before the content, as every Statuspage file
-// has it.
-func wrap(a *api, key string, v any) any {
-	return []jsonField{{"page", a.page}, {key, v}}
 }
 
 // incidents lists the incidents (not maintenance) that have begun, newest
@@ -224,25 +259,27 @@ func (a *api) maintenances(keep func(*IncidentView) bool) []apiIncident {
 		if v.Maintenance && keep(v) && len(out) < APIIncidentLimit {
 			m := a.incident(v)
 			m.Status, m.Impact = v.MaintenanceStatus(), "maintenance"
-			m.ScheduledFor = ptr(apiTime(v.First().Timestamp))
-			if end := windowEnd(v); !end.IsZero() {
-				m.ScheduledUntil = ptr(apiTime(end))
-			}
+			start, end := maintenanceWindow(v)
+			m.ScheduledFor, m.ScheduledUntil = ptr(apiTime(start)), ptr(apiTime(end))
 			out = append(out, m)
 		}
 	}
 	return out
 }
 
-// windowEnd is the end of the incident's last maintenance window.
-func windowEnd(v *IncidentView) time.Time {
-	var end time.Time
+// maintenanceWindow is when a maintenance runs: from its first post to the
+// latest end any post gives, else DefaultWindow after its start.
+func maintenanceWindow(v *IncidentView) (start, end time.Time) {
+	start = v.First().Timestamp
 	for _, p := range v.Posts {
 		if p.Ends.After(end) {
 			end = p.Ends
 		}
 	}
-	return end
+	if end.IsZero() {
+		end = start.Add(DefaultWindow)
+	}
+	return start, end
 }
 
 func (a *api) incident(v *IncidentView) apiIncident {
@@ -256,12 +293,14 @@ func (a *api) incident(v *IncidentView) apiIncident {
 	for _, p := range posts {
 		worst = max(worst, p.State)
 	}
-	created, updated := v.First().Timestamp, v.First().Timestamp
-	if !v.Upcoming {
-		created = v.Start
+	// Created when its first post appeared; updated at the latest update.
+	created := publishedAt(posts[len(posts)-1])
+	for _, p := range posts {
+		created = minTime(created, publishedAt(p))
 	}
-	if len(v.Updates) > 0 {
-		updated = r.publishedAt(v.Updates[0])
+	updated := created
+	for _, p := range v.Updates {
+		updated = maxTime(updated, publishedAt(p))
 	}
 	inc := apiIncident{
 		ID:        v.ID,
@@ -271,15 +310,15 @@ func (a *api) incident(v *IncidentView) apiIncident {
 		UpdatedAt: apiTime(updated),
 		Impact:    apiIndicators[worst],
 		Shortlink: r.absURL("incidents/" + v.ID + "/"),
-		StartedAt: apiTime(created),
+		StartedAt: apiTime(cmpTime(v.Start, created)),
 		PageID:    a.page.ID,
 	}
-	if !v.Open && !v.Upcoming {
+	if !unresolved(v) {
 		inc.ResolvedAt = ptr(apiTime(v.End))
 	}
 	for i := len(v.Updates) - 1; i >= 0; i-- {
 		if p := v.Updates[i]; p.Stage == Monitoring && inc.MonitoringAt == nil {
-			inc.MonitoringAt = ptr(apiTime(r.publishedAt(p)))
+			inc.MonitoringAt = ptr(apiTime(publishedAt(p)))
 		}
 	}
 	for _, p := range posts {
@@ -292,10 +331,7 @@ func (a *api) incident(v *IncidentView) apiIncident {
 }
 
 func (a *api) update(v *IncidentView, p *Post) apiUpdate {
-	at := apiTime(a.r.publishedAt(p))
-	if !a.r.st.Published(p) {
-		at = apiTime(p.Timestamp)
-	}
+	at := apiTime(publishedAt(p))
 	u := apiUpdate{ID: p.Name, Status: p.Stage.String(), Body: strings.TrimSpace(string(p.Body)), IncidentID: v.ID,
 		CreatedAt: at, UpdatedAt: at, DisplayAt: at, DeliverNotifications: true}
 	if v.Maintenance {
@@ -320,31 +356,4 @@ func maintenanceUpdateStatus(st *Status, p *Post) string {
 		return "scheduled"
 	}
 	return "in_progress"
-}
-
-// jsonField keeps the fields of a wrapper object in order.
-type jsonField struct {
-	Key   string
-	Value any
-}
-
-func writeJSON(b *bytes.Buffer, v any) error {
-	if fields, ok := v.([]jsonField); ok {
-		b.WriteByte('{')
-		for i, f := range fields {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			k, _ := json.Marshal(f.Key)
-			b.Write(k)
-			b.WriteByte(':')
-			if err := json.NewEncoder(b).Encode(f.Value); err != nil {
-				return err
-			}
-			b.Truncate(b.Len() - 1) // the encoder's newline
-		}
-		b.WriteString("}\n")
-		return nil
-	}
-	return json.NewEncoder(b).Encode(v)
 }

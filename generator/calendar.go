@@ -75,22 +75,14 @@ func (st *Status) pending(v *IncidentView) bool {
 // event makes a maintenance's VEVENT: from its first post to the latest end
 // any post gives, else DefaultWindow after its start.
 func (r *renderer) event(v *IncidentView, say *Page) event {
-	first := v.First()
 	e := event{
-		uid:     v.ID + "@" + r.base.Hostname(),
+		// The base path keeps two sites on one host apart.
+		uid:     v.ID + "@" + r.base.Hostname() + strings.TrimSuffix(r.base.Path, "/"),
 		summary: say.IncidentTitle(v),
 		url:     r.absURL("incidents/" + v.ID + "/"),
-		start:   first.Timestamp,
 		stamp:   v.Posts[len(v.Posts)-1].Timestamp, // posts are in time order
 	}
-	for _, p := range v.Posts {
-		if p.Ends.After(e.end) {
-			e.end = p.Ends
-		}
-	}
-	if e.end.IsZero() {
-		e.end = e.start.Add(DefaultWindow)
-	}
+	e.start, e.end = maintenanceWindow(v)
 	e.description = r.affectedText(v.Pairs) + "\n\n" + e.url
 	return e
 }

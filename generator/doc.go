@@ -96,6 +96,11 @@
 //	Rel                  the page's path below the base URL
 //	PrevURL, NextURL     history pages before and after
 //	List VIEWS, One POST pair incidents or a post with the page, for partials
+//	Feeds                the feeds to announce: the scope's, then the site's
+//
+// Partials shipped: state (a state with icon and words), banner, subscribe
+// (the scope's RSS, Atom and calendar links), incident-list,
+// upcoming-list, incident-sections, and update on incident pages.
 //
 // Template functions, all of them:
 //

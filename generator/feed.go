@@ -6,7 +6,7 @@ import (
 	"encoding/xml"
 	"net/url"
 	"slices"
-	"strings"
+	"sync"
 	"time"
 )
 
@@ -21,21 +21,24 @@ type feedItem struct {
 	Date  time.Time // when it was published: its timestamp, or announced
 	Title string    // what and where, e.g. "Japan · PlayStation Network: Major outage — …"
 	Link  string    // the update's anchor on its incident page, also its id
+	Page  string    // the incident page
 	HTML  string    // the body, with absolute links
 }
 
 // feedJobs lists the RSS and Atom feeds of the site, every region and every
-// service, each beside the scope's page.
+// service, each beside the scope's page. Both feeds of a scope share their
+// items, rendered once.
 func (r *renderer) feedJobs() []job {
 	var out []job
 	for _, p := range r.pageList {
 		if p.Kind != "index" && p.Kind != "region" && p.Kind != "service" {
 			continue
 		}
+		items := sync.OnceValues(func() ([]feedItem, error) { return r.feedItems(p) })
 		dir := p.Rel()
 		out = append(out,
-			job{dir + "feed.xml", "feed", func(b *bytes.Buffer) error { return r.rss(b, p) }},
-			job{dir + "atom.xml", "feed", func(b *bytes.Buffer) error { return r.atom(b, p) }})
+			job{dir + "feed.xml", "feed", func(b *bytes.Buffer) error { return r.rss(b, p, items) }},
+			job{dir + "atom.xml", "feed", func(b *bytes.Buffer) error { return r.atom(b, p, items) }})
 	}
 	return out
 }
@@ -51,91 +54,84 @@ func (r *renderer) feedItems(p *Page) ([]feedItem, error) {
 		}
 	}
 	slices.SortFunc(posts, func(a, b *Post) int {
-		return cmp.Or(r.publishedAt(b).Compare(r.publishedAt(a)), -byTime(a, b))
+		return cmp.Or(publishedAt(b).Compare(publishedAt(a)), -byTime(a, b))
 	})
 	posts = posts[:min(len(posts), r.site.FeedLimit)]
 	items := make([]feedItem, len(posts))
 	for i, post := range posts {
-		link := r.absURL("incidents/"+post.Incident+"/") + "#" + post.Name
-		base, _ := url.Parse(link)
+		page := r.absURL("incidents/" + post.Incident + "/")
+		link := page + "#" + post.Name
+		base, _ := url.Parse(page)
 		body, err := renderBody(r.md, post, base)
 		if err != nil {
 			return nil, err
 		}
-		items[i] = feedItem{post, r.publishedAt(post), r.itemTitle(p, post), link, string(body)}
+		items[i] = feedItem{post, publishedAt(post), r.itemTitle(p, post), link, page, string(body)}
 	}
 	return items, nil
 }
 
-// publishedAt is when a post appeared: its timestamp once past, else the
-// time it was announced.
-func (r *renderer) publishedAt(p *Post) time.Time {
-	if r.st.isPast(p) {
-		return p.Timestamp
+// publishedAt is when a post appeared: its announced time when it was
+// announced ahead, else its timestamp. It never changes, so neither does an
+// item's date.
+func publishedAt(p *Post) time.Time {
+	if !p.Announced.IsZero() {
+		return p.Announced
 	}
-	return p.Announced
+	return p.Timestamp
 }
 
 // itemTitle says what and where in the scope's language, naming only the
 // scope's regions and services, and marks the update that resolves the
-// incident there.
+// incident (or completes the maintenance) there.
 func (r *renderer) itemTitle(p *Page, post *Post) string {
-	var regions, services []string
-	for _, pair := range post.Pairs {
-		if keep := p.scope(); keep != nil && !keep(pair) {
-			continue
-		}
-		if n := r.site.Region(pair.Region).Name; !slices.Contains(regions, n) {
-			regions = append(regions, n)
-		}
-		if n := r.site.Service(pair.Service).Name; !slices.Contains(services, n) {
-			services = append(services, n)
-		}
+	what := p.mustT("feed_item_what", p.whereIn(post, p.scope()), p.StateText(post.State))
+	title := what
+	if post.Title != "" {
+		title = p.mustT("feed_item_title", what, post.Title)
 	}
-	where := strings.Join(regions, ", ") + " · " + strings.Join(services, ", ")
-	title := p.mustT("feed_item_title", where, p.StateText(post.State), p.PostTitle(post))
 	if r.resolves(post, p.scope()) {
-		title = p.mustT("feed_resolved", title)
+		key := "feed_resolved"
+		if r.st.Incident(post.Incident).Maintenance {
+			key = "feed_completed"
+		}
+		title = p.mustT(key, title)
 	}
 	return title
 }
 
 // resolves reports whether, in the scope, the post brings its incident back
-// to operational: every pair of the scope operational after it, not all
-// before.
+// to operational: some pair of the scope was not before it, all are after.
 func (r *renderer) resolves(post *Post, keep func(Pair) bool) bool {
-	inc := r.st.Incident(post.Incident)
 	latest := map[Pair]State{}
-	allOK := func() bool {
+	down := func() bool {
 		for _, s := range latest {
 			if s != Operational {
-				return false
+				return true
 			}
 		}
-		return len(latest) > 0
+		return false
 	}
-	for _, q := range inc.Posts {
-		before := allOK()
+	for _, q := range r.st.Incident(post.Incident).Posts {
+		before := down()
 		for _, pair := range q.Pairs {
 			if keep == nil || keep(pair) {
 				latest[pair] = q.State
 			}
 		}
 		if q == post {
-			return !before && allOK()
+			return before && !down()
 		}
 	}
 	return false
 }
 
-// feedUpdated is the newest item's date, else the scope's latest post:
-// feeds take their dates from content, never from the clock.
-func (r *renderer) feedUpdated(p *Page, items []feedItem) time.Time {
+// feedUpdated is the newest item's date: feeds take their dates from
+// content, never from the clock. A feed with no item yet is dated at the
+// Unix epoch.
+func feedUpdated(items []feedItem) time.Time {
 	if len(items) > 0 {
 		return items[0].Date
-	}
-	if t := p.LastUpdated(); !t.IsZero() {
-		return t
 	}
 	return time.Unix(0, 0)
 }
@@ -201,8 +197,8 @@ type atomLink struct {
 // rfc822 is RFC 822 with a four-digit year, as RSS readers expect.
 const rfc822 = "Mon, 02 Jan 2006 15:04:05 -0700"
 
-func (r *renderer) rss(b *bytes.Buffer, p *Page) error {
-	items, err := r.feedItems(p)
+func (r *renderer) rss(b *bytes.Buffer, p *Page, feedItems func() ([]feedItem, error)) error {
+	items, err := feedItems()
 	if err != nil {
 		return err
 	}
@@ -211,7 +207,7 @@ func (r *renderer) rss(b *bytes.Buffer, p *Page) error {
 		Link:          r.absURL(p.Rel()),
 		Description:   r.feedDescription(p),
 		Language:      p.Lang,
-		LastBuildDate: r.feedUpdated(p, items).UTC().Format(rfc822),
+		LastBuildDate: feedUpdated(items).UTC().Format(rfc822),
 		Links:         r.feedLinks(p.Rel()+"feed.xml", "application/rss+xml"),
 	}
 	for _, it := range items {
@@ -255,6 +251,7 @@ type atomAuthor struct {
 }
 
 type atomEntry struct {
+	Base      string      `xml:"xml:base,attr"` // for links in raw HTML, with unsafe_html
 	ID        string      `xml:"id"`
 	Title     string      `xml:"title"`
 	Updated   string      `xml:"updated"`
@@ -268,8 +265,8 @@ type atomContent struct {
 	Body string `xml:",chardata"`
 }
 
-func (r *renderer) atom(b *bytes.Buffer, p *Page) error {
-	items, err := r.feedItems(p)
+func (r *renderer) atom(b *bytes.Buffer, p *Page, feedItems func() ([]feedItem, error)) error {
+	items, err := feedItems()
 	if err != nil {
 		return err
 	}
@@ -279,13 +276,14 @@ func (r *renderer) atom(b *bytes.Buffer, p *Page) error {
 		ID:       self,
 		Title:    r.feedTitle(p),
 		Subtitle: r.feedDescription(p),
-		Updated:  r.feedUpdated(p, items).UTC().Format(time.RFC3339),
+		Updated:  feedUpdated(items).UTC().Format(time.RFC3339),
 		Links:    append(r.feedLinks(p.Rel()+"atom.xml", "application/atom+xml"), atomLink{"alternate", r.absURL(p.Rel()), "text/html"}),
 		Author:   atomAuthor{r.site.Title, cmp.Or(r.site.HomeURL, r.site.BaseURL)},
 	}
 	for _, it := range items {
 		date := it.Date.UTC().Format(time.RFC3339)
 		feed.Entries = append(feed.Entries, atomEntry{
+			Base:      it.Page,
 			ID:        it.Link,
 			Title:     it.Title,
 			Updated:   date,

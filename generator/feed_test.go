@@ -61,7 +61,7 @@ func TestExampleFeeds(t *testing.T) {
 		for _, name := range []string{"feed.xml", "atom.xml"} {
 			f := parseFeed(t, out, dir+name)
 			if len(f.Items) != min(want, c.Site.FeedLimit) {
-				t.Errorf("%s%s: %d items, want %d", dir, name, len(f.Items), want)
+				t.Errorf("%s%s: %d items, want %d", dir, name, len(f.Items), min(want, c.Site.FeedLimit))
 			}
 			if f.Link != c.Site.BaseURL+dir {
 				t.Errorf("%s%s links to %s, want the scope's page", dir, name, f.Link)
@@ -142,12 +142,15 @@ func TestFeedsSurviveEdits(t *testing.T) {
 	fsys[p] = &fstest.MapFile{Data: []byte(edited)}
 	afterOut := build(t, fsys, Options{Now: now})
 	after := parseFeed(t, afterOut, "feed.xml")
+	if !strings.Contains(string(afterOut["feed.xml"]), "Updated — ") || !strings.Contains(string(afterOut["feed.xml"]), "One more line.") {
+		t.Fatal("the edit does not show in the feed")
+	}
 	for i := range before.Items {
 		if before.Items[i].GUID != after.Items[i].GUID {
 			t.Errorf("item %d: guid %q became %q after an edit", i, before.Items[i].GUID, after.Items[i].GUID)
 		}
 	}
-	later := build(t, fsys, Options{Now: now.Add(24 * 60 * 60 * 1e9)})
+	later := build(t, fsys, Options{Now: now.Add(24 * time.Hour)})
 	if !bytes.Equal(later["feed.xml"], afterOut["feed.xml"]) {
 		t.Error("the site feed changed with the clock alone")
 	}
@@ -185,9 +188,56 @@ func TestFeedFields(t *testing.T) {
 		t.Errorf("atom feed: updated %q, authors %d, link %q", atom.Updated, len(atom.Authors), atom.Link)
 	}
 	page := string(out["regions/na/index.html"])
-	for _, want := range []string{`<link rel="alternate" type="application/rss&#43;xml" title="Test Status · North America (RSS)" href="/regions/na/feed.xml">`, `href="/feed.xml"`, `href="/maintenance.ics"`} {
+	for _, want := range []string{`<link rel="alternate" type="application/rss+xml" title="Test Status · North America (RSS)" href="/regions/na/feed.xml">`, `href="/feed.xml"`, `href="/maintenance.ics"`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("region page lacks %s", want)
+		}
+	}
+}
+
+// TestResolvedMarks: "[Resolved]" goes on the update that brings a scope
+// back to operational, "[Completed]" on one that ends maintenance, and on
+// nothing else.
+func TestResolvedMarks(t *testing.T) {
+	out := build(t, smallSite(map[string]string{
+		"content/fine.md":   "---\ntitle: Checking reports\nregion: na\nservice: store\nstate: operational\ntimestamp: 2011-04-22T00:00:00Z\n---\n",
+		"content/works.md":  "---\ntitle: Works\nregion: na\nservice: psn\nstate: maintenance\ntimestamp: 2011-04-23T00:00:00Z\nincident: works\n---\n",
+		"content/works2.md": "---\ntitle: Works done\nregion: na\nservice: psn\nstate: operational\ntimestamp: 2011-04-23T02:00:00Z\nincident: works\n---\n",
+		"content/slow.md":   "---\ntitle: Slow\nregion: na\nservice: psn\nstate: degraded\ntimestamp: 2011-04-24T00:00:00Z\nincident: blip\n---\n",
+		"content/back.md":   "---\ntitle: Back\nregion: na\nservice: psn\nstate: operational\ntimestamp: 2011-04-24T01:00:00Z\nincident: blip\n---\n",
+	}), Options{Now: at("2011-05-01T00:00:00Z")})
+	titles := map[string]string{}
+	for _, it := range parseFeed(t, out, "feed.xml").Items {
+		_, anchor, _ := strings.Cut(it.Link, "#")
+		titles[anchor] = it.Title
+	}
+	want := map[string]string{
+		"fine":   "North America · PlayStation Store: Operational — Checking reports",
+		"works2": "[Completed] North America · PlayStation Network: Operational — Works done",
+		"slow":   "North America · PlayStation Network: Degraded performance — Slow",
+		"back":   "[Resolved] North America · PlayStation Network: Operational — Back",
+		"down":   "Japan · PlayStation Network: Major outage",
+	}
+	for anchor, w := range want {
+		if titles[anchor] != w {
+			t.Errorf("%s: %q, want %q", anchor, titles[anchor], w)
+		}
+	}
+}
+
+// TestAnnouncedItemDate: an announced post is dated at its announced time,
+// before and after its own time comes.
+func TestAnnouncedItemDate(t *testing.T) {
+	fsys := smallSite(map[string]string{
+		"content/soon.md": "---\ntitle: Upgrade\nregion: na\nservice: psn\nstate: maintenance\ntimestamp: 2011-06-10T00:00:00Z\nuntil: 2011-06-10T02:00:00Z\nannounced: 2011-05-10T00:00:00Z\n---\n",
+	})
+	for _, now := range []string{"2011-05-20T00:00:00Z", "2011-06-11T00:00:00Z"} {
+		f := parseFeed(t, build(t, fsys, Options{Now: at(now)}), "atom.xml")
+		if f.Items[0].Title != "North America · PlayStation Network: Under maintenance — Upgrade" && !strings.HasSuffix(f.Items[0].Title, "Upgrade") {
+			t.Fatalf("%s: newest item %q, want the announced post", now, f.Items[0].Title)
+		}
+		if !f.Items[0].PublishedParsed.Equal(at("2011-05-10T00:00:00Z")) {
+			t.Errorf("%s: dated %s, want its announced time", now, f.Items[0].PublishedParsed)
 		}
 	}
 }

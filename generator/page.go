@@ -313,9 +313,15 @@ func (p *Page) Affected() []Affected {
 
 // Where names the regions and services a post speaks of, e.g.
 // "North America, Europe · PlayStation Network".
-func (p *Page) Where(post *Post) string {
+func (p *Page) Where(post *Post) string { return p.whereIn(post, nil) }
+
+// whereIn is Where for the pairs keep holds (nil holds all).
+func (p *Page) whereIn(post *Post, keep func(Pair) bool) string {
 	var regions, services []string
 	for _, pair := range post.Pairs {
+		if keep != nil && !keep(pair) {
+			continue
+		}
 		if r := p.Site.Region(pair.Region).Name; !slices.Contains(regions, r) {
 			regions = append(regions, r)
 		}
@@ -323,7 +329,7 @@ func (p *Page) Where(post *Post) string {
 			services = append(services, s)
 		}
 	}
-	return strings.Join(regions, ", ") + " · " + strings.Join(services, ", ")
+	return p.mustT("where", strings.Join(regions, ", "), strings.Join(services, ", "))
 }
 
 // PostTitle is a post's title, or one made of its services and state in
@@ -365,9 +371,16 @@ func (p *Page) One(post *Post) Update { return Update{p, post} }
 // FeedLink is one feed a page points readers to.
 type FeedLink struct {
 	Title string
-	Type  string // MIME type
-	Path  string // site path, e.g. regions/jp/feed.xml
+	Type  template.HTMLAttr // type="application/rss+xml", as written: feed discovery reads it literally
+	Path  string            // site path, e.g. regions/jp/feed.xml
 }
+
+// Feed types, trusted as attributes so that html/template leaves their "+"
+// as it is.
+const (
+	rssType  template.HTMLAttr = `type="application/rss+xml"`
+	atomType template.HTMLAttr = `type="application/atom+xml"`
+)
 
 // Feeds are the feeds of the page's scope, then the site's: every page
 // announces them with <link rel="alternate">.
@@ -383,8 +396,8 @@ func (p *Page) Feeds() []FeedLink {
 			name = p.r.feedTitle(p)
 		}
 		out = append(out,
-			FeedLink{name + " (RSS)", "application/rss+xml", dir + "feed.xml"},
-			FeedLink{name + " (Atom)", "application/atom+xml", dir + "atom.xml"})
+			FeedLink{name + " (RSS)", rssType, dir + "feed.xml"},
+			FeedLink{name + " (Atom)", atomType, dir + "atom.xml"})
 	}
 	return out
 }

@@ -180,9 +180,12 @@ func parseServices(r *yamlReader, v *yaml.Node) []*Service {
 func (s *Site) Validate(errs *ErrorList) {
 	s.require(errs, "title", s.Title)
 	s.require(errs, "base_url", s.BaseURL)
-	if u := s.checkURL(errs, "base_url", s.BaseURL); u != nil && !strings.HasSuffix(u.Path, "/") {
-		u.Path += "/"
-		s.BaseURL = u.String()
+	if s.BaseURL != "" {
+		if u, err := CheckBaseURL(s.BaseURL); err != nil {
+			errs.add(s.keyPos["base_url"], "base_url: %v", err)
+		} else {
+			s.BaseURL = u.String()
+		}
 	}
 	s.checkURL(errs, "home_url", s.HomeURL)
 	s.checkURL(errs, "support_url", s.SupportURL)
@@ -216,15 +219,27 @@ func (s *Site) checkURL(errs *ErrorList, key, raw string) *url.URL {
 	return u
 }
 
-// CheckURL parses an absolute http or https URL without query or fragment,
-// as site addresses are.
+// CheckURL parses an absolute http or https URL.
 func CheckURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
-	switch {
-	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("%q is not an absolute http or https URL", raw)
-	case u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(raw, "?") || strings.HasSuffix(raw, "#"):
+	}
+	return u, nil
+}
+
+// CheckBaseURL parses a site's address: an absolute URL of a folder, with
+// no query or fragment, returned with a trailing slash.
+func CheckBaseURL(raw string) (*url.URL, error) {
+	u, err := CheckURL(raw)
+	if err != nil {
+		return nil, err
+	}
+	if u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(raw, "?") || strings.HasSuffix(raw, "#") {
 		return nil, fmt.Errorf("%q has a query or fragment; give the address of a folder", raw)
+	}
+	if !strings.HasSuffix(u.Path, "/") {
+		u.Path += "/"
 	}
 	return u, nil
 }
