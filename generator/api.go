@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -94,23 +95,31 @@ var (
 // hold, newest first, as Statuspage's do.
 const APIIncidentLimit = 50
 
-// apiJobs lists the JSON files under api/v2/.
+// apiJobs lists the JSON files under api/v2/. What they share is worked
+// out once, by the first of them to run, so that a rebuild that needs none
+// of them pays nothing.
 func (r *renderer) apiJobs() []job {
-	a := r.newAPI()
+	shared := sync.OnceValue(r.newAPI)
 	all := func(*IncidentView) bool { return true }
-	files := map[string]any{
-		"summary.json":                         a.summary(),
-		"status.json":                          statusFile{a.page, a.status()},
-		"components.json":                      componentsFile{a.page, a.components},
-		"incidents.json":                       incidentsFile{a.page, a.incidents(all)},
-		"incidents/unresolved.json":            incidentsFile{a.page, a.incidents(unresolved)},
-		"scheduled-maintenances.json":          maintenancesFile{a.page, a.maintenances(all)},
-		"scheduled-maintenances/upcoming.json": maintenancesFile{a.page, a.maintenances(func(v *IncidentView) bool { return v.Upcoming })},
-		"scheduled-maintenances/active.json":   maintenancesFile{a.page, a.maintenances(func(v *IncidentView) bool { return v.Open })},
+	files := map[string]func(a *api) any{
+		"summary.json":                func(a *api) any { return a.summary() },
+		"status.json":                 func(a *api) any { return statusFile{a.page, a.status()} },
+		"components.json":             func(a *api) any { return componentsFile{a.page, a.components} },
+		"incidents.json":              func(a *api) any { return incidentsFile{a.page, a.incidents(all)} },
+		"incidents/unresolved.json":   func(a *api) any { return incidentsFile{a.page, a.incidents(unresolved)} },
+		"scheduled-maintenances.json": func(a *api) any { return maintenancesFile{a.page, a.maintenances(all)} },
+		"scheduled-maintenances/upcoming.json": func(a *api) any {
+			return maintenancesFile{a.page, a.maintenances(func(v *IncidentView) bool { return v.Upcoming })}
+		},
+		"scheduled-maintenances/active.json": func(a *api) any {
+			return maintenancesFile{a.page, a.maintenances(func(v *IncidentView) bool { return v.Open })}
+		},
 	}
 	var out []job
-	for name, v := range files {
-		out = append(out, job{"api/v2/" + name, "file", func(b *bytes.Buffer) error { return json.NewEncoder(b).Encode(v) }})
+	for name, file := range files {
+		out = append(out, job{path: "api/v2/" + name, kind: "file", render: func(b *bytes.Buffer) error {
+			return json.NewEncoder(b).Encode(file(shared()))
+		}})
 	}
 	return out
 }

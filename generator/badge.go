@@ -54,7 +54,7 @@ func (r *renderer) badgeJobs() []job {
 	}
 	jobs := make([]job, len(badges))
 	for i, b := range badges {
-		jobs[i] = job{b.path, "file", b.render}
+		jobs[i] = job{path: b.path, kind: "file", render: b.render}
 	}
 	return jobs
 }

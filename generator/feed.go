@@ -37,8 +37,8 @@ func (r *renderer) feedJobs() []job {
 		items := sync.OnceValues(func() ([]feedItem, error) { return r.feedItems(p) })
 		dir := p.Rel()
 		out = append(out,
-			job{dir + "feed.xml", "feed", func(b *bytes.Buffer) error { return r.rss(b, p, items) }},
-			job{dir + "atom.xml", "feed", func(b *bytes.Buffer) error { return r.atom(b, p, items) }})
+			job{path: dir + "feed.xml", kind: "feed", render: func(b *bytes.Buffer) error { return r.rss(b, p, items) }},
+			job{path: dir + "atom.xml", kind: "feed", render: func(b *bytes.Buffer) error { return r.atom(b, p, items) }})
 	}
 	return out
 }

@@ -174,8 +174,18 @@ func (p *Page) filter(keep func(*IncidentView) bool) []*IncidentView {
 	return out
 }
 
-// LastUpdated is the time of the scope's latest past post.
-func (p *Page) LastUpdated() time.Time { return p.Status.LastUpdated(p.scope()) }
+// LastUpdated is the time of the scope's latest past post: the site's, the
+// region's, the service's or the incident's. History pages and the 404 page
+// have none, so that they change only with what they list.
+func (p *Page) LastUpdated() time.Time {
+	switch {
+	case p.Incident != nil && p.Incident.Latest != nil:
+		return p.Incident.Latest.Timestamp
+	case p.Kind == "incident" || p.Kind == "history" || p.Kind == "404":
+		return time.Time{}
+	}
+	return p.Status.LastUpdated(p.scope())
+}
 
 // Row is one service of a region page: its state, days and uptime.
 type Row struct {

@@ -285,6 +285,7 @@ func (post *Post) validateIncident(errs *ErrorList) {
 // it does not offer is an error.
 func (post *Post) expandPairs(site *Site, errs *ErrorList) {
 	fm := &post.fm
+	post.Pairs = nil // a post is validated again after site.yaml changes
 	regions, okR := fm.ids(errs, "region", fm.Region, site.regionIDs())
 	services, okS := fm.ids(errs, "service", fm.Service, site.serviceIDs())
 	if !okR || !okS {

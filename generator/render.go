@@ -83,6 +83,32 @@ type job struct {
 	path   string
 	kind   string // "page", "feed" or "file", for the summary
 	render func(*bytes.Buffer) error
+	deps   []string // what the file shows beyond what its path says; see keys
+}
+
+// keys name what a file depends on, so that a rebuild renders only the
+// files a change touches: "site" (anything), "theme" (layouts and assets),
+// "region:<id>", "service:<id>", "incident:<id>", and "history" (the order
+// of all incidents). A page under regions/jp/ shows only Japan's pairs and
+// the incidents touching them, an incident page only its incident.
+func (j job) keys() []string {
+	parts := strings.Split(strings.TrimSuffix(j.path, ".svg"), "/")
+	if parts[0] == "badges" {
+		parts = parts[1:] // badges/regions/jp/psn.svg is Japan's
+	}
+	switch parts[0] {
+	case "assets":
+		return []string{"theme"}
+	case "regions":
+		return []string{"region:" + parts[1]}
+	case "services":
+		return []string{"service:" + parts[1]}
+	case "incidents":
+		return []string{"incident:" + parts[1]}
+	case "history":
+		return j.deps
+	}
+	return []string{"site"}
 }
 
 // jobs lists every output file of the build.
@@ -90,15 +116,22 @@ func (r *renderer) jobs() []job {
 	var out []job
 	r.pageList = r.pages()
 	for _, p := range r.pageList {
-		out = append(out, job{p.Path, "page", r.page(p)})
+		j := job{path: p.Path, kind: "page", render: r.page(p)}
+		if p.Kind == "history" {
+			j.deps = []string{"history"}
+			for _, v := range p.Incidents {
+				j.deps = append(j.deps, "incident:"+v.ID)
+			}
+		}
+		out = append(out, j)
 	}
 	out = append(out, r.feedJobs()...)
 	out = append(out, r.apiJobs()...)
-	out = append(out, job{"sitemap.xml", "file", r.sitemap})
+	out = append(out, job{path: "sitemap.xml", kind: "file", render: r.sitemap})
 	out = append(out, r.badgeJobs()...)
-	out = append(out, job{"maintenance.ics", "file", r.calendar})
+	out = append(out, job{path: "maintenance.ics", kind: "file", render: r.calendar})
 	for name, data := range r.files {
-		out = append(out, job{name, "file", func(b *bytes.Buffer) error { _, err := b.Write(data); return err }})
+		out = append(out, job{path: name, kind: "file", render: func(b *bytes.Buffer) error { _, err := b.Write(data); return err }})
 	}
 	return out
 }
