@@ -95,7 +95,7 @@ func exampleFS(t *testing.T) fstest.MapFS {
 	fsys := fstest.MapFS{}
 	root := os.DirFS("..")
 	var errs ErrorList
-	for _, p := range append(postPaths(root, &errs), SiteFile) {
+	for _, p := range append(walkPosts(root, "content", &errs), SiteFile) {
 		data, err := os.ReadFile("../" + p)
 		if err != nil {
 			t.Fatal(err)

@@ -27,7 +27,10 @@ func build(t *testing.T, fsys fstest.MapFS, opts Options) map[string][]byte {
 	t.Helper()
 	out := map[string][]byte{}
 	var mu sync.Mutex
-	opts.Site, opts.Defaults = fsys, defaults
+	if fsys != nil {
+		opts.Site = fsys
+	}
+	opts.Defaults = defaults
 	_, err := Generate(opts, func(p string, data []byte) error {
 		mu.Lock()
 		defer mu.Unlock()

@@ -45,12 +45,22 @@ func Load(fsys fs.FS, errs *ErrorList) *Content {
 	default:
 		c.Site = parseSite(data, errs)
 	}
-	c.Posts = readPosts(fsys, postPaths(fsys, errs), errs)
+	c.Posts = readPosts(fsys, walkPosts(fsys, "content", errs), errs)
 	return c
 }
 
 // readPosts reads and parses posts on all cores, keeping their order.
 func readPosts(fsys fs.FS, paths []string, errs *ErrorList) []*Post {
+	posts, perFile := readPostsEach(fsys, paths)
+	for _, l := range perFile {
+		*errs = append(*errs, l...)
+	}
+	return slices.DeleteFunc(posts, func(p *Post) bool { return p == nil })
+}
+
+// readPostsEach reads posts on all cores; a post that cannot be read is
+// nil, and its problems are in its own list.
+func readPostsEach(fsys fs.FS, paths []string) ([]*Post, []ErrorList) {
 	posts := make([]*Post, len(paths))
 	perFile := make([]ErrorList, len(paths))
 	next := make(chan int)
@@ -67,17 +77,14 @@ func readPosts(fsys fs.FS, paths []string, errs *ErrorList) []*Post {
 	}
 	close(next)
 	wg.Wait()
-	for _, l := range perFile {
-		*errs = append(*errs, l...)
-	}
-	return slices.DeleteFunc(posts, func(p *Post) bool { return p == nil })
+	return posts, perFile
 }
 
-// postPaths lists every post file under content/ in lexical order, without
-// following symbolic links: a link could lead out of the site.
-func postPaths(fsys fs.FS, errs *ErrorList) []string {
+// walkPosts lists every post file under the folder root in lexical order,
+// without following symbolic links: a link could lead out of the site.
+func walkPosts(fsys fs.FS, root string, errs *ErrorList) []string {
 	var paths []string
-	fs.WalkDir(fsys, "content", func(p string, d fs.DirEntry, err error) error {
+	fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
 		switch {
 		case p == "content" && errors.Is(err, fs.ErrNotExist):
 			return nil // the missing site.yaml says it all
@@ -86,7 +93,7 @@ func postPaths(fsys fs.FS, errs *ErrorList) []string {
 			return nil
 		}
 		switch {
-		case p == "content":
+		case p == root:
 			return nil
 		case Ignored(d.Name()):
 			if d.IsDir() {

@@ -1,0 +1,372 @@
+package generator
+
+import (
+	"bytes"
+	"errors"
+	"io/fs"
+	"maps"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Session builds a site once and then again after each change, as watch and
+// serve do: it re-reads only the files that changed and re-renders only the
+// outputs whose inputs changed, and it replaces each changed output file
+// atomically. The output always equals what a fresh build with the same now
+// gives. A build with errors writes nothing and keeps the last good site.
+type Session struct {
+	opts    Options
+	out     string
+	site    *Site
+	siteErr ErrorList         // problems of site.yaml
+	posts   map[string]*entry // by path
+	outputs map[string]bool   // output files of the last good build
+
+	good    *Status         // the last good build's status
+	changed map[string]bool // post paths changed since the last good build
+	full    bool            // the next build renders everything
+}
+
+// entry is one post as last read, with its problems.
+type entry struct {
+	post      *Post
+	parseErrs ErrorList
+	checkErrs ErrorList
+	checked   bool // validated against the current site
+}
+
+// Rebuild reports one build of a session.
+type Rebuild struct {
+	Stats             // the whole site
+	Rendered int      // output files rendered this time
+	Written  []string // output files added or changed
+	Removed  []string // output files no longer part of the site
+}
+
+// NewSession prepares builds of opts's site into the folder out.
+func NewSession(opts Options, out string) *Session {
+	return &Session{opts: opts, out: out, posts: map[string]*entry{}, changed: map[string]bool{}, full: true}
+}
+
+// Build brings the output up to date after the given site paths changed
+// (files or folders under content/, layouts/ or assets/, created, written,
+// renamed or removed); the first build reads everything.
+func (s *Session) Build(changed []string, now time.Time) (Rebuild, error) {
+	s.opts.Now = now
+	s.read(changed)
+	posts, errs := s.check()
+	if len(errs) > 0 {
+		return Rebuild{}, errs.Err()
+	}
+	deriveThreads(posts)
+	st := Derive(s.site, posts, now)
+	var errList ErrorList
+	r := newRenderer(st, s.opts.Site, s.opts.Defaults, &errList)
+	if len(errList) > 0 {
+		return Rebuild{}, errList.Err()
+	}
+	jobs := r.jobs()
+	res := Rebuild{Stats: count(jobs, len(posts))}
+	var err error
+	if s.good == nil {
+		err = s.publish(r, jobs, &res)
+	} else {
+		err = s.update(r, jobs, s.dirty(st), &res)
+	}
+	if err != nil {
+		return Rebuild{}, err
+	}
+	s.good, s.full = st, false
+	clear(s.changed)
+	return res, nil
+}
+
+// read re-reads what changed: site.yaml, posts, or whole folders.
+func (s *Session) read(changed []string) {
+	fsys := s.opts.Site
+	if s.site == nil && s.siteErr == nil {
+		changed = []string{SiteFile, "content"}
+	}
+	for _, p := range changed {
+		p = path.Clean(p)
+		switch {
+		case hasIgnored(p):
+		case p == SiteFile:
+			s.readSite()
+		case strings.HasPrefix(p, "layouts") || strings.HasPrefix(p, "assets"):
+			s.full = true
+		case p == "content" || strings.HasPrefix(p, "content/"):
+			s.readContent(fsys, p)
+		}
+	}
+}
+
+// hasIgnored reports whether any part of a path is an editor leftover.
+func hasIgnored(p string) bool { return slices.ContainsFunc(strings.Split(p, "/"), Ignored) }
+
+func (s *Session) readSite() {
+	var errs ErrorList
+	c := &Content{}
+	data, err := fs.ReadFile(s.opts.Site, SiteFile)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		errs.add(Pos{SiteFile, 1, 1}, "missing site file: every site declares its title, regions and services in %s", SiteFile)
+	case err != nil:
+		errs.add(Pos{SiteFile, 1, 1}, "cannot read: %v", unwrapPath(err))
+	default:
+		c.Site = parseSite(data, &errs)
+	}
+	if c.Site != nil {
+		if s.opts.BaseURL != "" {
+			c.Site.BaseURL = s.opts.BaseURL
+		}
+		c.Site.Validate(&errs)
+	}
+	s.site, s.siteErr, s.full = c.Site, errs, true
+	for _, e := range s.posts {
+		e.checked = false
+	}
+}
+
+// readContent re-reads the post at p, every post under the folder p, or
+// forgets what was there when p is gone.
+func (s *Session) readContent(fsys fs.FS, p string) {
+	for known := range s.posts {
+		if known == p || strings.HasPrefix(known, p+"/") {
+			delete(s.posts, known)
+			s.changed[known] = true
+		}
+	}
+	info, err := fs.Stat(fsys, p)
+	if err != nil {
+		return // removed
+	}
+	var paths []string
+	var errs ErrorList
+	if info.IsDir() {
+		paths = walkPosts(fsys, p, &errs)
+	} else if strings.HasSuffix(p, ".md") {
+		paths = []string{p}
+	}
+	for _, e := range errs {
+		s.posts[e.Pos.Path] = &entry{parseErrs: ErrorList{e}, checked: true}
+	}
+	read, perFile := readPostsEach(fsys, paths)
+	for i, q := range paths {
+		s.posts[q] = &entry{post: read[i], parseErrs: perFile[i]}
+		s.changed[q] = true
+	}
+}
+
+// check validates what needs it and gathers every problem of the site.
+func (s *Session) check() ([]*Post, ErrorList) {
+	errs := append(ErrorList(nil), s.siteErr...)
+	var posts []*Post
+	for _, p := range slices.Sorted(maps.Keys(s.posts)) {
+		e := s.posts[p]
+		if e.post != nil && s.site != nil && !e.checked {
+			e.checkErrs = nil
+			e.post.Validate(s.site, &e.checkErrs)
+			e.checked = true
+		}
+		errs = append(errs, e.parseErrs...)
+		errs = append(errs, e.checkErrs...)
+		if e.post != nil {
+			posts = append(posts, e.post)
+		}
+	}
+	if s.site == nil {
+		return posts, errs
+	}
+	checkIncidents(posts, &errs)
+	return posts, errs
+}
+
+// dirty names what the changes since the last good build touch: the
+// incidents of the changed posts, before and after, with their regions and
+// services; "history" when the list of incidents changed; everything after
+// a change of site.yaml, layouts or assets, or when now moved across a
+// post's time or a day.
+func (s *Session) dirty(st *Status) map[string]bool {
+	if s.full || s.movedTime(st) {
+		return nil
+	}
+	keys := map[string]bool{"site": true}
+	for _, old := range []*Status{s.good, st} {
+		for _, p := range old.Posts {
+			if s.changed[p.Path] {
+				markIncident(keys, old, p.Incident)
+			}
+		}
+	}
+	for p := range s.changed {
+		if e := s.posts[p]; e != nil && e.post != nil {
+			markIncident(keys, st, e.post.Incident)
+		}
+	}
+	if !slices.Equal(incidentOrder(s.good), incidentOrder(st)) {
+		keys["history"] = true
+	}
+	return keys
+}
+
+func markIncident(keys map[string]bool, st *Status, id string) {
+	keys["incident:"+id] = true
+	if inc := st.Incident(id); inc != nil {
+		for _, pair := range inc.Pairs {
+			keys["region:"+pair.Region] = true
+			keys["service:"+pair.Service] = true
+		}
+	}
+}
+
+func incidentOrder(st *Status) []string {
+	ids := make([]string, len(st.Incidents))
+	for i, inc := range st.Incidents {
+		ids[i] = inc.ID
+	}
+	return ids
+}
+
+// movedTime reports whether pages may differ only because now moved: a
+// post's timestamp, announced time or window end passed, or a day began in
+// one of the site's zones.
+func (s *Session) movedTime(st *Status) bool {
+	from, to := s.good.Now, st.Now
+	if from.Equal(to) {
+		return false
+	}
+	zones := []*time.Location{st.Site.Location}
+	for _, r := range st.Site.Regions {
+		zones = append(zones, r.Location)
+	}
+	for _, z := range zones {
+		a, b := from.In(z), to.In(z)
+		if a.YearDay() != b.YearDay() || a.Year() != b.Year() {
+			return true
+		}
+	}
+	lo, hi := minTime(from, to), maxTime(from, to)
+	between := func(t time.Time) bool { return t.After(lo) && !t.After(hi) }
+	for _, e := range s.posts {
+		if p := e.post; p != nil && (between(p.Timestamp) || between(p.Announced) || between(p.Ends)) {
+			return true
+		}
+	}
+	return false
+}
+
+// publish makes the first build: the whole site staged and swapped in.
+func (s *Session) publish(r *renderer, jobs []job, res *Rebuild) error {
+	err := Publish(s.out, func(emit func(string, []byte) error) error {
+		layoutErrs, err := r.run(jobs, emit)
+		if len(layoutErrs) > 0 {
+			return layoutErrs.Err()
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	s.outputs = map[string]bool{}
+	for _, j := range jobs {
+		s.outputs[j.path] = true
+		res.Written = append(res.Written, j.path)
+	}
+	res.Rendered = len(jobs)
+	slices.Sort(res.Written)
+	return nil
+}
+
+// update renders the jobs the dirty keys name (all when nil), then writes
+// those whose bytes changed and removes outputs no longer built. Nothing is
+// written unless every job rendered.
+func (s *Session) update(r *renderer, jobs []job, dirty map[string]bool, res *Rebuild) error {
+	var todo []job
+	now := map[string]bool{}
+	for _, j := range jobs {
+		now[j.path] = true
+		if dirty == nil || !s.outputs[j.path] || slices.ContainsFunc(j.keys(), func(k string) bool { return dirty[k] }) {
+			todo = append(todo, j)
+		}
+	}
+	var mu sync.Mutex
+	rendered := map[string][]byte{}
+	layoutErrs, err := r.run(todo, func(p string, data []byte) error {
+		mu.Lock()
+		defer mu.Unlock()
+		rendered[p] = bytes.Clone(data)
+		return nil
+	})
+	if len(layoutErrs) > 0 {
+		return layoutErrs.Err()
+	}
+	if err != nil {
+		return err
+	}
+	res.Rendered = len(todo)
+	for _, p := range slices.Sorted(maps.Keys(rendered)) {
+		wrote, err := replaceFile(filepath.Join(s.out, filepath.FromSlash(p)), rendered[p])
+		if err != nil {
+			return err
+		}
+		if wrote {
+			res.Written = append(res.Written, p)
+		}
+	}
+	for _, p := range slices.Sorted(maps.Keys(s.outputs)) {
+		if !now[p] {
+			removeOutput(s.out, p)
+			res.Removed = append(res.Removed, p)
+		}
+	}
+	s.outputs = now
+	return nil
+}
+
+// replaceFile writes data to name through a temporary file renamed over
+// it, so that readers see the old or the new file whole; a file whose bytes
+// are the same is left alone, with its mtime.
+func replaceFile(name string, data []byte) (bool, error) {
+	if sameBytes(name, data) {
+		return false, nil
+	}
+	dir := filepath.Dir(name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return false, err
+	}
+	tmp, err := os.CreateTemp(dir, ".statusgen-*.tmp")
+	if err != nil {
+		return false, err
+	}
+	_, err = tmp.Write(data)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), name)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return false, err
+	}
+	return true, nil
+}
+
+// removeOutput deletes an output file and the folders it leaves empty.
+func removeOutput(out, p string) {
+	os.Remove(filepath.Join(out, filepath.FromSlash(p)))
+	for dir := path.Dir(p); dir != "."; dir = path.Dir(dir) {
+		if os.Remove(filepath.Join(out, filepath.FromSlash(dir))) != nil {
+			break // not empty
+		}
+	}
+}
