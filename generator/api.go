@@ -253,7 +253,7 @@ func (a *api) summary() any {
 // first.
 func (a *api) incidents(keep func(*IncidentView) bool) []apiIncident {
 	out := []apiIncident{}
-	for _, v := range a.r.st.Views(nil) {
+	for _, v := range a.r.st.Views(Scope{}) {
 		if !v.Maintenance && !v.Upcoming && keep(v) && len(out) < APIIncidentLimit {
 			out = append(out, a.incident(v))
 		}
@@ -264,7 +264,7 @@ func (a *api) incidents(keep func(*IncidentView) bool) []apiIncident {
 // maintenances lists maintenance, scheduled ones included, newest first.
 func (a *api) maintenances(keep func(*IncidentView) bool) []apiIncident {
 	out := []apiIncident{}
-	for _, v := range a.r.st.Views(nil) {
+	for _, v := range a.r.st.Views(Scope{}) {
 		if v.Maintenance && keep(v) && len(out) < APIIncidentLimit {
 			m := a.incident(v)
 			m.Status, m.Impact = v.MaintenanceStatus(), "maintenance"

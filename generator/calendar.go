@@ -56,7 +56,7 @@ func (r *renderer) calendar(b *bytes.Buffer) error {
 func (r *renderer) events() []event {
 	say := r.words(r.site.Language)
 	var out []event
-	for _, v := range r.st.Views(nil) {
+	for _, v := range r.st.Views(Scope{}) {
 		if v.Maintenance && r.st.pending(v) {
 			out = append(out, r.event(v, say))
 		}

@@ -54,7 +54,7 @@ func TestExampleAllRestoredByYearEnd(t *testing.T) {
 			t.Errorf("%s/%s = %s on 2011-12-31, want operational", pair.Region, pair.Service, got)
 		}
 	}
-	for _, v := range st.Views(nil) {
+	for _, v := range st.Views(Scope{}) {
 		if v.Open {
 			t.Errorf("incident %s still open at year end", v.ID)
 		}

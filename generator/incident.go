@@ -41,11 +41,22 @@ func (st *Status) buildIncidents() {
 		}
 		inc.Posts = append(inc.Posts, p)
 	}
+	order := map[Pair]int{}
+	for i, pair := range st.sitePairs(nil) {
+		order[pair] = i
+	}
 	for _, inc := range st.Incidents {
 		inc.Maintenance = isMaintenance(inc.Posts)
-		inc.Pairs = st.sitePairs(func(pair Pair) bool {
-			return slices.ContainsFunc(inc.Posts, func(p *Post) bool { return slices.Contains(p.Pairs, pair) })
-		})
+		seen := map[Pair]bool{}
+		for _, p := range inc.Posts {
+			for _, pair := range p.Pairs {
+				if !seen[pair] {
+					seen[pair] = true
+					inc.Pairs = append(inc.Pairs, pair)
+				}
+			}
+		}
+		slices.SortFunc(inc.Pairs, func(a, b Pair) int { return order[a] - order[b] })
 	}
 	slices.SortStableFunc(st.Incidents, func(a, b *Incident) int {
 		return cmp.Or(b.first.Compare(a.first), cmp.Compare(a.ID, b.ID))
@@ -180,13 +191,34 @@ func (v *IncidentView) MaintenanceStatus() string {
 // First is the incident's first public post, whose title names it.
 func (inc *Incident) First() *Post { return inc.Posts[0] }
 
-// Views returns the incidents touching the scope keep, newest first.
-func (st *Status) Views(keep func(Pair) bool) []*IncidentView {
+// Scope is what a page or feed is about: the whole site (the zero Scope),
+// one region or one service.
+type Scope struct{ Region, Service string }
+
+// keep holds the scope's pairs; nil holds all.
+func (sc Scope) keep() func(Pair) bool {
+	switch {
+	case sc.Region != "":
+		return InRegion(sc.Region)
+	case sc.Service != "":
+		return OfService(sc.Service)
+	}
+	return nil
+}
+
+// Views returns the incidents touching the scope, newest first. They are
+// worked out once per scope and build, as many pages ask.
+func (st *Status) Views(sc Scope) []*IncidentView {
+	if v, ok := st.views.Load(sc); ok {
+		return v.([]*IncidentView)
+	}
 	var out []*IncidentView
+	keep := sc.keep()
 	for _, inc := range st.Incidents {
 		if v := st.View(inc, keep); v != nil {
 			out = append(out, v)
 		}
 	}
+	st.views.Store(sc, out)
 	return out
 }

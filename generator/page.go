@@ -29,16 +29,19 @@ type Page struct {
 	r *renderer
 }
 
-// scope keeps the pairs the page is about.
-func (p *Page) scope() func(Pair) bool {
+// area is what the page is about: the site, a region or a service.
+func (p *Page) area() Scope {
 	switch {
 	case p.Region != nil:
-		return InRegion(p.Region.ID)
+		return Scope{Region: p.Region.ID}
 	case p.Service != nil:
-		return OfService(p.Service.ID)
+		return Scope{Service: p.Service.ID}
 	}
-	return nil
+	return Scope{}
 }
+
+// scope keeps the pairs the page is about.
+func (p *Page) scope() func(Pair) bool { return p.area().keep() }
 
 // T returns the UI string key in the page's language, English when the
 // language lacks it; args fill its % verbs.
@@ -141,7 +144,7 @@ func (p *Page) Maintenance() []*IncidentView {
 // incident.
 func (p *Page) Upcoming() []Scheduled {
 	var out []Scheduled
-	for _, v := range p.Status.Views(p.scope()) {
+	for _, v := range p.Status.Views(p.area()) {
 		for _, post := range append(slices.Clone(v.Updates), v.Scheduled...) {
 			if post.Timestamp.After(p.Status.Now) {
 				out = append(out, Scheduled{post, v})
@@ -166,7 +169,7 @@ func (p *Page) Recent(n int) []*IncidentView {
 
 func (p *Page) filter(keep func(*IncidentView) bool) []*IncidentView {
 	var out []*IncidentView
-	for _, v := range p.Status.Views(p.scope()) {
+	for _, v := range p.Status.Views(p.area()) {
 		if keep(v) {
 			out = append(out, v)
 		}

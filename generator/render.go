@@ -195,7 +195,7 @@ func soleRegion(site *Site, inc *Incident) *Region {
 // HistoryPageSize, newest first: history/, then history/page/2/ and on.
 func (r *renderer) historyPages() []*Page {
 	var all []*IncidentView
-	for _, v := range r.st.Views(nil) {
+	for _, v := range r.st.Views(Scope{}) {
 		if r.published(v) {
 			all = append(all, v)
 		}

@@ -3,6 +3,7 @@ package generator
 import (
 	"cmp"
 	"slices"
+	"sync"
 	"time"
 )
 
@@ -15,6 +16,7 @@ type Status struct {
 	Incidents []*Incident          // newest first
 	timelines map[Pair][]Segment   // past segments of every pair, oldest first
 	byID      map[string]*Incident // incidents by id
+	views     sync.Map             // Scope -> []*IncidentView
 }
 
 // Segment is a stretch of a pair's timeline: from From on, the pair is in

@@ -56,7 +56,7 @@ func summary(st *Status) string {
 	for _, p := range st.sitePairs(nil) {
 		fmt.Fprintf(&b, "%s/%s=%s since %s\n", p.Region, p.Service, st.Current(p), st.Since(p).Format(time.RFC3339))
 	}
-	for _, v := range st.Views(nil) {
+	for _, v := range st.Views(Scope{}) {
 		fmt.Fprintf(&b, "%s open=%v upcoming=%v maint=%v start=%s end=%s state=%s stage=%s\n",
 			v.ID, v.Open, v.Upcoming, v.Maintenance, v.Start.Format(time.RFC3339), v.End.Format(time.RFC3339), v.State, v.Stage)
 	}
