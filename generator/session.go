@@ -43,6 +43,7 @@ type entry struct {
 // Rebuild reports one build of a session.
 type Rebuild struct {
 	Stats             // the whole site
+	BasePath string   // the site's path on its host, e.g. "/status/"
 	Rendered int      // output files rendered this time
 	Written  []string // output files added or changed
 	Removed  []string // output files no longer part of the site
@@ -71,7 +72,7 @@ func (s *Session) Build(changed []string, now time.Time) (Rebuild, error) {
 		return Rebuild{}, errList.Err()
 	}
 	jobs := r.jobs()
-	res := Rebuild{Stats: count(jobs, len(posts))}
+	res := Rebuild{Stats: count(jobs, len(posts)), BasePath: r.base.Path}
 	var err error
 	if s.good == nil {
 		err = s.publish(r, jobs, &res)

@@ -1,0 +1,240 @@
+package watch
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"statusgen/generator"
+)
+
+const site = `title: Test Status
+base_url: https://status.example.com/
+regions:
+  - id: na
+    name: North America
+  - id: jp
+    name: Japan
+    timezone: Asia/Tokyo
+    language: ja
+services:
+  - id: psn
+    name: PlayStation Network
+`
+
+var now = time.Date(2011, 5, 20, 0, 0, 0, 0, time.UTC)
+
+func post(region, state, title string) string {
+	return fmt.Sprintf("---\ntitle: %s\nregion: %s\nservice: psn\nstate: %s\ntimestamp: 2011-05-10T00:00:00Z\n---\n%s\n", title, region, state, title)
+}
+
+// live is a site on disk with Run building it in the background.
+type live struct {
+	t      *testing.T
+	dir    string
+	out    string
+	builds chan Build
+	stop   func()
+}
+
+func start(t *testing.T) *live {
+	dir := t.TempDir()
+	l := &live{t: t, dir: dir, out: filepath.Join(dir, "public"), builds: make(chan Build, 100)}
+	l.write("content/site.yaml", site)
+	l.write("content/posts/down.md", post("jp", "major_outage", "Down in Japan"))
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := generator.Options{Site: root.FS(), Defaults: os.DirFS("../..")}
+	sess := generator.NewSession(opts, l.out)
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		if err := Run(ctx, dir, sess, func() time.Time { return now }, func(b Build) { l.builds <- b }); err != nil {
+			t.Error(err)
+		}
+	})
+	l.stop = func() { cancel(); wg.Wait(); root.Close() }
+	t.Cleanup(l.stop)
+	if b := l.next(); b.Err != nil {
+		t.Fatalf("first build: %v", b.Err)
+	}
+	return l
+}
+
+func (l *live) write(p, text string) {
+	name := filepath.Join(l.dir, filepath.FromSlash(p))
+	os.MkdirAll(filepath.Dir(name), 0o755)
+	if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
+		l.t.Fatal(err)
+	}
+}
+
+// next waits for the next build.
+func (l *live) next() Build {
+	l.t.Helper()
+	select {
+	case b := <-l.builds:
+		return b
+	case <-time.After(10 * time.Second):
+		l.t.Fatal("no rebuild within 10 s")
+	}
+	return Build{}
+}
+
+// settle waits until no build comes for a while and returns the last one.
+func (l *live) settle() Build {
+	l.t.Helper()
+	last := l.next()
+	for {
+		select {
+		case b := <-l.builds:
+			last = b
+		case <-time.After(300 * time.Millisecond):
+			return last
+		}
+	}
+}
+
+// page reads an output file.
+func (l *live) page(p string) string {
+	data, _ := os.ReadFile(filepath.Join(l.out, filepath.FromSlash(p)))
+	return string(data)
+}
+
+// equalsFullBuild compares the output with a fresh build of the same site.
+func (l *live) equalsFullBuild() {
+	l.t.Helper()
+	root, _ := os.OpenRoot(l.dir)
+	defer root.Close()
+	want := map[string][]byte{}
+	var mu sync.Mutex
+	_, err := generator.Generate(generator.Options{Site: root.FS(), Defaults: os.DirFS("../.."), Now: now}, func(p string, data []byte) error {
+		mu.Lock()
+		defer mu.Unlock()
+		want[p] = bytes.Clone(data)
+		return nil
+	})
+	if err != nil {
+		l.t.Fatal(err)
+	}
+	got := 0
+	filepath.WalkDir(l.out, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || d.Name() == generator.Marker {
+			return nil
+		}
+		rel, _ := filepath.Rel(l.out, p)
+		got++
+		if data, ok := want[filepath.ToSlash(rel)]; !ok || !bytes.Equal(data, must(os.ReadFile(p))) {
+			l.t.Errorf("%s differs from a full build", rel)
+		}
+		return nil
+	})
+	if got != len(want) {
+		l.t.Errorf("%d files, a full build makes %d", got, len(want))
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+func TestEditCreateDelete(t *testing.T) {
+	l := start(t)
+
+	l.write("content/posts/down.md", post("jp", "operational", "Back in Japan"))
+	if b := l.settle(); b.Err != nil || !strings.Contains(l.page("regions/jp/index.html"), "正常") {
+		t.Fatalf("edit: %v; the Japan page does not show the edit", b.Err)
+	}
+
+	l.write("content/new/deeper/slow.md", post("na", "degraded", "Slow in North America"))
+	if b := l.settle(); b.Err != nil || !strings.Contains(l.page("incidents/slow/index.html"), "Slow in North America") {
+		t.Fatalf("create in a new folder: %v", b.Err)
+	}
+	l.write("content/new/deeper/slow.md", post("na", "partial_outage", "Slower"))
+	if l.settle(); !strings.Contains(l.page("incidents/slow/index.html"), "Slower") {
+		t.Fatal("a folder created while watching is not watched")
+	}
+
+	os.Remove(filepath.Join(l.dir, "content/new/deeper/slow.md"))
+	if l.settle(); l.page("incidents/slow/index.html") != "" || strings.Contains(l.page("feed.xml"), "Slower") {
+		t.Fatal("a deleted post is still published")
+	}
+	l.equalsFullBuild()
+}
+
+// TestEditorSaves: vim and others write a temp or swap file and rename it
+// over the post; the leftovers never count.
+func TestEditorSaves(t *testing.T) {
+	l := start(t)
+	tmp := filepath.Join(l.dir, "content/posts/.down.md.swp")
+	os.WriteFile(tmp, []byte("swap garbage"), 0o644)
+	os.WriteFile(filepath.Join(l.dir, "content/posts/down.md~"), []byte("backup"), 0o644)
+	next := filepath.Join(l.dir, "content/posts/4913") // vim's probe, then the real write
+	os.WriteFile(next, []byte(post("jp", "degraded", "Slow in Japan")), 0o644)
+	os.Rename(next, filepath.Join(l.dir, "content/posts/down.md"))
+	os.Remove(tmp)
+	os.Chmod(filepath.Join(l.dir, "content/posts/down.md"), 0o600)
+	if b := l.settle(); b.Err != nil || !strings.Contains(l.page("regions/jp/index.html"), "パフォーマンス低下") {
+		t.Fatalf("rename-over save: %v", b.Err)
+	}
+	l.equalsFullBuild()
+}
+
+// TestBadEditThenFix: a broken post keeps the last good site; its fix
+// rebuilds.
+func TestBadEditThenFix(t *testing.T) {
+	l := start(t)
+	good := l.page("regions/jp/index.html")
+	l.write("content/posts/down.md", "---\nregion: [jp\n---\n")
+	b := l.settle()
+	if b.Err == nil || !strings.Contains(b.Err.Error(), "content/posts/down.md:2:1:") {
+		t.Fatalf("a broken post gave %v, want a positioned error", b.Err)
+	}
+	if l.page("regions/jp/index.html") != good {
+		t.Fatal("a failed build changed the site")
+	}
+	l.write("content/posts/down.md", post("jp", "partial_outage", "Partly back"))
+	if b := l.settle(); b.Err != nil || !strings.Contains(l.page("regions/jp/index.html"), "Partly back") {
+		t.Fatalf("the fix did not rebuild: %v", b.Err)
+	}
+	l.equalsFullBuild()
+}
+
+// TestBurst: 500 writes in quick succession give few rebuilds, ending equal
+// to a full build.
+func TestBurst(t *testing.T) {
+	l := start(t)
+	for i := range 500 {
+		l.write(fmt.Sprintf("content/burst/p%03d.md", i%50), post("na", []string{"degraded", "operational", "major_outage"}[i%3], fmt.Sprintf("Burst %d", i)))
+	}
+	builds := 1
+	l.next()
+	for done := false; !done; {
+		select {
+		case b := <-l.builds:
+			if b.Err != nil {
+				t.Fatal(b.Err)
+			}
+			builds++
+		case <-time.After(500 * time.Millisecond):
+			done = true
+		}
+	}
+	if builds > 25 {
+		t.Errorf("500 writes gave %d rebuilds", builds)
+	}
+	t.Logf("500 writes, %d rebuilds", builds)
+	l.equalsFullBuild()
+}
