@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/xml"
+	"html/template"
 	"net/url"
 	"slices"
 	"sync"
@@ -62,13 +63,52 @@ func (r *renderer) feedItems(p *Page) ([]feedItem, error) {
 		page := r.absURL("incidents/" + post.Incident + "/")
 		link := page + "#" + post.Name
 		base, _ := url.Parse(page)
-		body, err := renderBody(r.md, post, base)
+		body, err := r.bodies.get(post, func() (template.HTML, error) { return renderBody(r.md, post, base) })
 		if err != nil {
 			return nil, err
 		}
 		items[i] = feedItem{post, publishedAt(post), r.itemTitle(p, post), link, page, string(body)}
 	}
 	return items, nil
+}
+
+// feedBodies keeps the feed bodies of a session's builds: a post read
+// again is a new *Post, so an entry never outlives the text it was made
+// from, and keep drops the posts that are gone.
+type feedBodies struct {
+	mu   sync.Mutex
+	html map[*Post]template.HTML
+	used map[*Post]bool
+}
+
+func (c *feedBodies) get(p *Post, render func() (template.HTML, error)) (template.HTML, error) {
+	if c == nil {
+		return render()
+	}
+	c.mu.Lock()
+	h, ok := c.html[p]
+	c.used[p] = true
+	c.mu.Unlock()
+	if ok {
+		return h, nil
+	}
+	h, err := render()
+	if err == nil {
+		c.mu.Lock()
+		c.html[p] = h
+		c.mu.Unlock()
+	}
+	return h, err
+}
+
+// keep forgets the bodies the last build did not use.
+func (c *feedBodies) keep() {
+	for p := range c.html {
+		if !c.used[p] {
+			delete(c.html, p)
+		}
+	}
+	clear(c.used)
 }
 
 // publishedAt is when a post appeared: its announced time when it was

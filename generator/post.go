@@ -27,6 +27,7 @@ type Post struct {
 	StageSet  bool // false: derived from whether the post closes its incident
 	Timestamp time.Time
 	Incident  string    // the file name when the front-matter names none
+	Explicit  bool      // the front-matter names the incident
 	Until     time.Time // end of a maintenance window, as written
 	Ends      time.Time // end of the window the post is in: Until, else inherited
 	Announced time.Time
@@ -264,7 +265,8 @@ func ParseTime(v string) (time.Time, error) {
 
 func (post *Post) validateIncident(errs *ErrorList) {
 	fm := &post.fm
-	if !fm.has("incident") {
+	post.Explicit = fm.has("incident")
+	if !post.Explicit {
 		post.Incident = post.Name
 		if post.Name == "all" {
 			errs.add(fm.at, "file name %q: all is reserved; name the file otherwise or set incident:", post.Name+".md")

@@ -29,7 +29,8 @@ type renderer struct {
 	files    map[string][]byte            // fingerprinted path -> bytes
 	md       goldmark.Markdown
 	pageList []*Page
-	theme    fs.FS // the site's layouts and assets over the defaults
+	theme    fs.FS       // the site's layouts and assets over the defaults
+	bodies   *feedBodies // feed bodies of earlier builds of a session, or nil
 }
 
 func newRenderer(st *Status, site, defaults fs.FS, errs *ErrorList) *renderer {
@@ -154,9 +155,10 @@ func (r *renderer) pages() []*Page {
 		p.Service = svc
 		pages = append(pages, p)
 	}
-	for _, inc := range r.st.Incidents {
+	for _, v := range r.st.Views(Scope{}) { // every incident, as the site sees it
+		inc := v.Incident
 		p := r.newPage("incident", "incidents/"+inc.ID+"/", site.Language, site.Location)
-		p.Incident = r.st.View(inc, nil)
+		p.Incident = v
 		if reg := soleRegion(site, inc); reg != nil {
 			p.Lang, p.Loc = orDefault(reg.Language, site.Language), reg.Location
 		}

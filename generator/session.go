@@ -3,6 +3,7 @@ package generator
 import (
 	"bytes"
 	"errors"
+	"html/template"
 	"io/fs"
 	"maps"
 	"os"
@@ -25,11 +26,13 @@ type Session struct {
 	site    *Site
 	siteErr ErrorList         // problems of site.yaml
 	posts   map[string]*entry // by path
+	order   []string          // the paths of posts, sorted; nil when to be sorted again
 	outputs map[string]bool   // output files of the last good build
 
 	good    *Status         // the last good build's status
 	changed map[string]bool // post paths changed since the last good build
 	full    bool            // the next build renders everything
+	bodies  *feedBodies     // feed bodies kept from build to build
 }
 
 // entry is one post as last read, with its problems.
@@ -71,6 +74,11 @@ func (s *Session) Build(changed []string, now time.Time) (Rebuild, error) {
 	if len(errList) > 0 {
 		return Rebuild{}, errList.Err()
 	}
+	if s.full || s.bodies == nil {
+		s.bodies = &feedBodies{html: map[*Post]template.HTML{}, used: map[*Post]bool{}} // the base URL may have changed
+	}
+	r.bodies = s.bodies
+	defer s.bodies.keep()
 	jobs := r.jobs()
 	res := Rebuild{Stats: count(jobs, len(posts)), BasePath: r.base.Path}
 	var err error
@@ -137,12 +145,26 @@ func (s *Session) readSite() {
 // readContent re-reads the post at p, every post under the folder p, or
 // forgets what was there when p is gone.
 func (s *Session) readContent(fsys fs.FS, p string) {
+	before := len(s.posts)
+	gone := map[string]bool{}
 	for known := range s.posts {
 		if known == p || strings.HasPrefix(known, p+"/") {
 			delete(s.posts, known)
 			s.changed[known] = true
+			gone[known] = true
 		}
 	}
+	defer func() {
+		// The sorted order holds while the same paths are back.
+		for q := range gone {
+			if s.posts[q] == nil {
+				s.order = nil
+			}
+		}
+		if len(s.posts) != before {
+			s.order = nil
+		}
+	}()
 	info, err := fs.Stat(fsys, p)
 	if err != nil {
 		return // removed
@@ -168,7 +190,10 @@ func (s *Session) readContent(fsys fs.FS, p string) {
 func (s *Session) check() ([]*Post, ErrorList) {
 	errs := append(ErrorList(nil), s.siteErr...)
 	var posts []*Post
-	for _, p := range slices.Sorted(maps.Keys(s.posts)) {
+	if s.order == nil {
+		s.order = slices.Sorted(maps.Keys(s.posts))
+	}
+	for _, p := range s.order {
 		e := s.posts[p]
 		if e.post != nil && s.site != nil && !e.checked {
 			e.checkErrs = nil

@@ -28,7 +28,7 @@ func checkIncidents(posts []*Post, errs *ErrorList) {
 	for id, group := range groupByIncident(posts) {
 		names := map[string]*Post{}
 		for _, p := range group {
-			explicit := p.fm.has("incident")
+			explicit := p.Explicit
 			if !explicit && len(group) > 1 {
 				errs.add(p.fm.at, "incident id %q, taken from the file name, is also used by %s; set incident: or rename the file", id, other(group, p).Path)
 			}

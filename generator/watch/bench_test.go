@@ -1,0 +1,74 @@
+package watch
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"statusgen/generator"
+	"statusgen/internal/corpus"
+)
+
+// BenchmarkSaveToOutput measures, in a 10,000-post site with 10 regions and
+// 20 services, the time from saving one post to its rebuilt output being
+// written: the watcher's quiet window, reading the post, and rendering and
+// writing what it touches. It reports the median and the 99th percentile.
+// Run it with: go test -run '^$' -bench SaveToOutput -benchtime 200x ./generator/watch
+func BenchmarkSaveToOutput(b *testing.B) {
+	const posts = 10000
+	dir := b.TempDir()
+	if err := corpus.Write(dir, posts, 10, 20, 1); err != nil {
+		b.Fatal(err)
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer root.Close()
+	sess := generator.NewSession(generator.Options{Site: root.FS(), Defaults: os.DirFS("../..")}, filepath.Join(dir, "public"))
+	builds := make(chan Build, 10)
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		Run(ctx, dir, sess, func() time.Time { return corpus.Last(posts) }, func(b Build) { builds <- b })
+	})
+	defer func() { cancel(); wg.Wait() }()
+	if first := <-builds; first.Err != nil {
+		b.Fatal(first.Err)
+	}
+	// An old post, and the newest, which every feed of its scopes shows.
+	for _, post := range []string{"0005/p005000.md", "0009/p009999.md"} {
+		b.Run(post, func(b *testing.B) { saves(b, filepath.Join(dir, "content/posts", post), builds) })
+	}
+}
+
+func saves(b *testing.B, name string, builds chan Build) {
+	orig, err := os.ReadFile(name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer func() {
+		os.WriteFile(name, orig, 0o644)
+		<-builds // its rebuild, so that the next run starts clean
+	}()
+	var took []time.Duration
+	for i := range b.N {
+		start := time.Now()
+		os.WriteFile(name, fmt.Appendf(slices.Clone(orig), "\nEdit %d.\n", i), 0o644)
+		got := <-builds
+		if got.Err != nil {
+			b.Fatal(got.Err)
+		}
+		took = append(took, time.Since(start))
+		time.Sleep(50 * time.Millisecond) // saves come apart, as a person makes them
+	}
+	slices.Sort(took)
+	b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "median-ms")
+	b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
+	b.ReportMetric(0, "ns/op")
+}
