@@ -19,6 +19,11 @@
 //	sitemap.go   sitemap.xml
 //	write.go     stage the whole site beside the output folder and swap it
 //	             in (Publish)
+//	session.go   build again after changes, re-reading only the changed
+//	             files and rendering only the outputs they touch (Session)
+//
+// Subpackages: watch turns fsnotify events into batches of changed paths
+// and runs a Session on them; serve previews the output with live reload.
 //
 // # Site
 //
