@@ -1,10 +1,13 @@
 package watch
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
 	"io/fs"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +16,7 @@ import (
 	"time"
 
 	"statusgen/generator"
+	"statusgen/generator/serve"
 )
 
 const site = `title: Test Status
@@ -237,4 +241,87 @@ func TestBurst(t *testing.T) {
 	}
 	t.Logf("500 writes, %d rebuilds", builds)
 	l.equalsFullBuild()
+}
+
+// TestBadLayoutThenFix: a broken layout is a positioned error that keeps
+// the last good site, like a broken post.
+func TestBadLayoutThenFix(t *testing.T) {
+	l := start(t)
+	good := l.page("404.html")
+	l.write("layouts/404.html", "{{template \"base\" .}}\n{{define \"main\"}}\n{{.Nope}}\n{{end}}\n")
+	b := l.settle()
+	if b.Err == nil || !strings.Contains(b.Err.Error(), "layouts/404.html:3:3:") || l.page("404.html") != good {
+		t.Fatalf("a broken layout gave %v and changed the site: %v", b.Err, l.page("404.html") != good)
+	}
+	l.write("layouts/404.html", "{{template \"base\" .}}\n{{define \"main\"}}<p>Lost here</p>{{end}}\n")
+	if b := l.settle(); b.Err != nil || !strings.Contains(l.page("404.html"), "Lost here") {
+		t.Fatalf("the fixed layout did not rebuild: %v", b.Err)
+	}
+	l.equalsFullBuild()
+}
+
+// TestPreviewReloads: with the preview server fed by the watcher, an open
+// page's event stream hears of a save, of a broken save with its error, and
+// of the fix.
+func TestPreviewReloads(t *testing.T) {
+	dir := t.TempDir()
+	l := &live{t: t, dir: dir, out: filepath.Join(dir, "public"), builds: make(chan Build, 100)}
+	l.write("content/site.yaml", site)
+	l.write("content/posts/down.md", post("jp", "major_outage", "Down in Japan"))
+	root, _ := os.OpenRoot(dir)
+	defer root.Close()
+	preview := serve.New(l.out)
+	srv := httptest.NewServer(preview)
+	defer srv.Close()
+	defer preview.Close()
+	sess := generator.NewSession(generator.Options{Site: root.FS(), Defaults: os.DirFS("../..")}, l.out)
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer cancel()
+	wg.Go(func() {
+		Run(ctx, dir, sess, func() time.Time { return now }, func(b Build) {
+			preview.Built(b.Result.BasePath, b.Err)
+			l.builds <- b
+		})
+	})
+	l.next()
+	resp, err := http.Get(srv.URL + serve.EventsPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	events := make(chan string, 100)
+	go func() {
+		sc := bufio.NewScanner(resp.Body)
+		for sc.Scan() {
+			events <- sc.Text()
+		}
+	}()
+	expect := func(want string) {
+		t.Helper()
+		for deadline := time.After(10 * time.Second); ; {
+			select {
+			case line := <-events:
+				if strings.Contains(line, want) {
+					return
+				}
+			case <-deadline:
+				t.Fatalf("no %q on the event stream", want)
+			}
+		}
+	}
+	expect(": connected")
+	l.write("content/posts/down.md", post("jp", "operational", "Back"))
+	expect("event: reload")
+	l.write("content/posts/down.md", "---\nregion: jpn\nservice: psn\nstate: operational\ntimestamp: 2011-05-10T00:00:00Z\n---\n")
+	expect("event: failure")
+	expect(`content/posts/down.md:2:9: unknown region \"jpn\"`)
+	l.write("content/posts/down.md", post("jp", "operational", "Back again"))
+	expect("event: reload")
+	page := must(http.Get(srv.URL + "/regions/jp/"))
+	page.Body.Close()
+	if page.StatusCode != 200 {
+		t.Errorf("the Japan page: %s", page.Status)
+	}
 }
