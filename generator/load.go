@@ -35,7 +35,11 @@ type Content struct {
 // Load reads content/site.yaml and every post under content/ from the site
 // folder fsys. Problems go to errs; the result holds what could be read.
 func Load(fsys fs.FS, errs *ErrorList) *Content {
-	c := &Content{}
+	return &Content{Site: readSite(fsys, errs), Posts: readPosts(fsys, walkPosts(fsys, "content", errs), errs)}
+}
+
+// readSite reads and parses content/site.yaml; nil when it cannot.
+func readSite(fsys fs.FS, errs *ErrorList) *Site {
 	data, err := fs.ReadFile(fsys, SiteFile)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -43,10 +47,9 @@ func Load(fsys fs.FS, errs *ErrorList) *Content {
 	case err != nil:
 		errs.add(Pos{SiteFile, 1, 1}, "cannot read: %v", unwrapPath(err))
 	default:
-		c.Site = parseSite(data, errs)
+		return parseSite(data, errs)
 	}
-	c.Posts = readPosts(fsys, walkPosts(fsys, "content", errs), errs)
-	return c
+	return nil
 }
 
 // readPosts reads and parses posts on all cores, keeping their order.

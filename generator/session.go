@@ -2,7 +2,6 @@ package generator
 
 import (
 	"bytes"
-	"errors"
 	"html/template"
 	"io/fs"
 	"maps"
@@ -107,36 +106,30 @@ func (s *Session) read(changed []string) {
 		case hasIgnored(p):
 		case p == SiteFile:
 			s.readSite()
-		case strings.HasPrefix(p, "layouts") || strings.HasPrefix(p, "assets"):
+		case under(p, "layouts") || under(p, "assets"):
 			s.full = true
-		case p == "content" || strings.HasPrefix(p, "content/"):
+		case under(p, "content"):
 			s.readContent(fsys, p)
 		}
 	}
 }
+
+// under reports whether p is the folder dir or inside it.
+func under(p, dir string) bool { return p == dir || strings.HasPrefix(p, dir+"/") }
 
 // hasIgnored reports whether any part of a path is an editor leftover.
 func hasIgnored(p string) bool { return slices.ContainsFunc(strings.Split(p, "/"), Ignored) }
 
 func (s *Session) readSite() {
 	var errs ErrorList
-	c := &Content{}
-	data, err := fs.ReadFile(s.opts.Site, SiteFile)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		errs.add(Pos{SiteFile, 1, 1}, "missing site file: every site declares its title, regions and services in %s", SiteFile)
-	case err != nil:
-		errs.add(Pos{SiteFile, 1, 1}, "cannot read: %v", unwrapPath(err))
-	default:
-		c.Site = parseSite(data, &errs)
-	}
-	if c.Site != nil {
+	site := readSite(s.opts.Site, &errs)
+	if site != nil {
 		if s.opts.BaseURL != "" {
-			c.Site.BaseURL = s.opts.BaseURL
+			site.BaseURL = s.opts.BaseURL
 		}
-		c.Site.Validate(&errs)
+		site.Validate(&errs)
 	}
-	s.site, s.siteErr, s.full = c.Site, errs, true
+	s.site, s.siteErr, s.full = site, errs, true
 	for _, e := range s.posts {
 		e.checked = false
 	}
@@ -148,7 +141,7 @@ func (s *Session) readContent(fsys fs.FS, p string) {
 	before := len(s.posts)
 	gone := map[string]bool{}
 	for known := range s.posts {
-		if known == p || strings.HasPrefix(known, p+"/") {
+		if under(known, p) {
 			delete(s.posts, known)
 			s.changed[known] = true
 			gone[known] = true
