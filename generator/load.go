@@ -94,29 +94,57 @@ func walkPosts(fsys fs.FS, root string, errs *ErrorList) []string {
 		case err != nil:
 			errs.add(Pos{p, 1, 1}, "cannot read: %v", unwrapPath(err))
 			return nil
-		}
-		switch {
 		case p == root:
 			return nil
-		case Ignored(d.Name()):
-			if d.IsDir() {
-				return fs.SkipDir
-			}
-		case d.Type()&fs.ModeSymlink != 0:
-			errs.add(Pos{p, 1, 1}, "symbolic link: statusgen never follows links under content/; move the file here instead")
-		case d.IsDir() && strings.HasSuffix(d.Name(), ".md"):
-			errs.add(Pos{p, 1, 1}, "a folder named like a post: rename it so that it does not end in .md")
+		}
+		post, descend := classify(p, d.Name(), d.Type(), errs)
+		if post {
+			paths = append(paths, p)
+		}
+		if d.IsDir() && !descend {
 			return fs.SkipDir
-		case !d.IsDir() && strings.HasSuffix(d.Name(), ".md"):
-			if d.Type().IsRegular() {
-				paths = append(paths, p)
-			} else {
-				errs.add(Pos{p, 1, 1}, "not a regular file")
-			}
 		}
 		return nil
 	})
 	return paths
+}
+
+// postsAt lists the posts at p, a file or a folder, by the rules of
+// walkPosts, p itself included; none when p is gone.
+func postsAt(fsys fs.FS, p string, errs *ErrorList) []string {
+	info, err := fs.Lstat(fsys, p)
+	if err != nil {
+		return nil
+	}
+	post, descend := classify(p, info.Name(), info.Mode().Type(), errs)
+	switch {
+	case post:
+		return []string{p}
+	case info.IsDir() && descend:
+		return walkPosts(fsys, p, errs)
+	}
+	return nil
+}
+
+// classify applies the rules of content/ to one entry: whether it is a post,
+// and whether a folder is to be entered. Editor leftovers are skipped, links
+// and other non-regular files reported.
+func classify(p, name string, mode fs.FileMode, errs *ErrorList) (post, descend bool) {
+	switch {
+	case Ignored(name):
+		return false, false
+	case mode&fs.ModeSymlink != 0:
+		errs.add(Pos{p, 1, 1}, "symbolic link: statusgen never follows links under content/; move the file here instead")
+	case mode.IsDir() && strings.HasSuffix(name, ".md"):
+		errs.add(Pos{p, 1, 1}, "a folder named like a post: rename it so that it does not end in .md")
+	case mode.IsDir():
+		return false, true
+	case strings.HasSuffix(name, ".md") && !mode.IsRegular():
+		errs.add(Pos{p, 1, 1}, "not a regular file")
+	case strings.HasSuffix(name, ".md"):
+		return true, false
+	}
+	return false, false
 }
 
 func readPost(fsys fs.FS, p string, errs *ErrorList) *Post {

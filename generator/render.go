@@ -88,10 +88,11 @@ type job struct {
 }
 
 // keys name what a file depends on, so that a rebuild renders only the
-// files a change touches: "site" (anything), "theme" (layouts and assets),
-// "region:<id>", "service:<id>", "incident:<id>", and "history" (the order
-// of all incidents). A page under regions/jp/ shows only Japan's pairs and
-// the incidents touching them, an incident page only its incident.
+// files a change touches: "site" (anything), "theme" (layouts and assets,
+// which render everything anyway), "region:<id>", "service:<id>",
+// "incident:<id>", and "history" (which incidents the history lists, in
+// what order). A page under regions/jp/ shows only Japan's pairs and the
+// incidents touching them, an incident page only its incident.
 func (j job) keys() []string {
 	parts := strings.Split(strings.TrimSuffix(j.path, ".svg"), "/")
 	if parts[0] == "badges" {

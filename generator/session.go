@@ -3,7 +3,6 @@ package generator
 import (
 	"bytes"
 	"html/template"
-	"io/fs"
 	"maps"
 	"os"
 	"path"
@@ -94,23 +93,30 @@ func (s *Session) Build(changed []string, now time.Time) (Rebuild, error) {
 	return res, nil
 }
 
-// read re-reads what changed: site.yaml, posts, or whole folders.
+// read re-reads what changed: site.yaml, posts, or whole folders (a new
+// content/ folder brings its site.yaml too).
 func (s *Session) read(changed []string) {
-	fsys := s.opts.Site
 	if s.site == nil && s.siteErr == nil {
-		changed = []string{SiteFile, "content"}
+		changed = []string{"content"}
 	}
+	var content []string
 	for _, p := range changed {
 		p = path.Clean(p)
 		switch {
 		case hasIgnored(p):
-		case p == SiteFile:
-			s.readSite()
 		case under(p, "layouts") || under(p, "assets"):
 			s.full = true
 		case under(p, "content"):
-			s.readContent(fsys, p)
+			if under(SiteFile, p) {
+				s.readSite()
+			}
+			if p != SiteFile {
+				content = append(content, p)
+			}
 		}
+	}
+	if len(content) > 0 {
+		s.readContent(content)
 	}
 }
 
@@ -135,47 +141,50 @@ func (s *Session) readSite() {
 	}
 }
 
-// readContent re-reads the post at p, every post under the folder p, or
-// forgets what was there when p is gone.
-func (s *Session) readContent(fsys fs.FS, p string) {
-	before := len(s.posts)
+// readContent forgets the posts at or under the changed paths and reads
+// what is there now, with the rules of a full load: no links followed, no
+// folder named like a post, regular files only.
+func (s *Session) readContent(changed []string) {
+	set := map[string]bool{}
+	for _, p := range changed {
+		set[p] = true
+	}
 	gone := map[string]bool{}
 	for known := range s.posts {
-		if under(known, p) {
-			delete(s.posts, known)
-			s.changed[known] = true
-			gone[known] = true
-		}
-	}
-	defer func() {
-		// The sorted order holds while the same paths are back.
-		for q := range gone {
-			if s.posts[q] == nil {
-				s.order = nil
+		for q := known; q != "." && q != "/"; q = path.Dir(q) {
+			if set[q] {
+				delete(s.posts, known)
+				s.changed[known] = true
+				gone[known] = true
+				break
 			}
 		}
-		if len(s.posts) != before {
-			s.order = nil
-		}
-	}()
-	info, err := fs.Stat(fsys, p)
-	if err != nil {
-		return // removed
 	}
-	var paths []string
 	var errs ErrorList
-	if info.IsDir() {
-		paths = walkPosts(fsys, p, &errs)
-	} else if strings.HasSuffix(p, ".md") {
-		paths = []string{p}
+	var paths []string
+	for _, p := range changed {
+		paths = append(paths, postsAt(s.opts.Site, p, &errs)...)
+	}
+	slices.Sort(paths)
+	paths = slices.Compact(paths)
+	added := 0
+	keep := func(p string, e *entry) {
+		if !gone[p] {
+			s.order = nil // a new path: sort again
+		}
+		s.posts[p] = e
+		added++
 	}
 	for _, e := range errs {
-		s.posts[e.Pos.Path] = &entry{parseErrs: ErrorList{e}, checked: true}
+		keep(e.Pos.Path, &entry{parseErrs: ErrorList{e}, checked: true})
 	}
-	read, perFile := readPostsEach(fsys, paths)
+	read, perFile := readPostsEach(s.opts.Site, paths)
 	for i, q := range paths {
-		s.posts[q] = &entry{post: read[i], parseErrs: perFile[i]}
+		keep(q, &entry{post: read[i], parseErrs: perFile[i]})
 		s.changed[q] = true
+	}
+	if added != len(gone) {
+		s.order = nil // a path went
 	}
 }
 
@@ -228,7 +237,7 @@ func (s *Session) dirty(st *Status) map[string]bool {
 			markIncident(keys, st, e.post.Incident)
 		}
 	}
-	if !slices.Equal(incidentOrder(s.good), incidentOrder(st)) {
+	if !slices.Equal(historyOrder(s.good), historyOrder(st)) {
 		keys["history"] = true
 	}
 	return keys
@@ -244,10 +253,13 @@ func markIncident(keys map[string]bool, st *Status, id string) {
 	}
 }
 
-func incidentOrder(st *Status) []string {
-	ids := make([]string, len(st.Incidents))
-	for i, inc := range st.Incidents {
-		ids[i] = inc.ID
+// historyOrder lists the incidents of the history pages, in order.
+func historyOrder(st *Status) []string {
+	var ids []string
+	for _, v := range st.Views(Scope{}) {
+		if len(v.Updates) > 0 {
+			ids = append(ids, v.ID)
+		}
 	}
 	return ids
 }

@@ -28,7 +28,7 @@ func newSessionSite(t *testing.T, seed uint64) *sessionSite {
 	s := &sessionSite{t: t, dir: dir, out: filepath.Join(dir, "public"), rng: rand.New(rand.NewPCG(seed, 7)),
 		now: at("2011-05-20T00:00:00Z"), bad: map[string]bool{}}
 	s.write(SiteFile, testSite)
-	for i := range 6 {
+	for i := range 30 { // enough incidents for two history pages
 		s.write(fmt.Sprintf("content/posts/p%d.md", i), s.randomPost(i))
 	}
 	root, err := os.OpenRoot(dir)
@@ -52,8 +52,18 @@ func (s *sessionSite) randomPost(i int) string {
 	states := []string{"operational", "degraded", "partial_outage", "major_outage", "maintenance"}
 	regions := []string{"na", "jp", "all", "[na, jp]"}
 	ts := s.now.Add(time.Duration(s.rng.IntN(24*40)-24*30) * time.Hour)
-	text := fmt.Sprintf("---\ntitle: Post %d %d\nregion: %s\nservice: psn\nstate: %s\ntimestamp: %s\nincident: inc-%d\n",
-		i, s.rng.IntN(100), regions[s.rng.IntN(len(regions))], states[s.rng.IntN(len(states))], ts.Format(time.RFC3339), s.rng.IntN(3))
+	text := fmt.Sprintf("---\ntitle: Post %d %d\nregion: %s\nservice: psn\nstate: %s\ntimestamp: %s\n",
+		i, s.rng.IntN(100), regions[s.rng.IntN(len(regions))], states[s.rng.IntN(len(states))], ts.Format(time.RFC3339))
+	switch s.rng.IntN(8) {
+	case 0: // an incident of its own, named after the file
+	case 1:
+		text += "draft: true\n"
+	case 2:
+		text += "announced: " + ts.Add(-48*time.Hour).Format(time.RFC3339) + "\n"
+	}
+	if !strings.Contains(text, "draft") && s.rng.IntN(8) != 0 {
+		text += fmt.Sprintf("incident: inc-%d\n", s.rng.IntN(25))
+	}
 	if s.rng.IntN(4) == 0 {
 		text += "until: " + ts.Add(3*time.Hour).Format(time.RFC3339) + "\n"
 		text = strings.Replace(text, "state: "+strings.Split(strings.Split(text, "state: ")[1], "\n")[0], "state: maintenance", 1)
@@ -133,7 +143,7 @@ func outTree(t *testing.T, dir string) map[string]string {
 // the session's output equals a fresh full build, or, while some post is
 // broken, that the build fails and the output stays as it was.
 func TestSessionEqualsFullBuild(t *testing.T) {
-	for seed := range uint64(4) {
+	for seed := range uint64(6) {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			s := newSessionSite(t, seed)
 			if _, err := s.sess.Build(nil, s.now); err != nil {

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -116,6 +117,14 @@ func (w *Watcher) loop() {
 			if !ok {
 				return
 			}
+			if errors.Is(err, fsnotify.ErrEventOverflow) {
+				// Events were lost: read every source again.
+				for _, dir := range Sources {
+					pending[dir] = true
+				}
+				quiet = time.After(Quiet)
+				continue
+			}
 			select {
 			case w.errs <- limitHint(err):
 			default:
@@ -131,13 +140,7 @@ func (w *Watcher) loop() {
 }
 
 func (w *Watcher) send(pending map[string]bool) {
-	batch := slices.Sorted(func(yield func(string) bool) {
-		for p := range pending {
-			if !yield(p) {
-				return
-			}
-		}
-	})
+	batch := slices.Sorted(maps.Keys(pending))
 	clear(pending)
 	w.batches <- batch
 }
@@ -168,7 +171,13 @@ func (w *Watcher) relevant(ev fsnotify.Event) (string, bool) {
 		}
 	}
 	if ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename) {
-		w.fsw.Remove(ev.Name) // a folder that went; an error for files
+		// A folder that went takes its subfolders' watches along, or they
+		// would report under the old names.
+		for _, watched := range w.fsw.WatchList() {
+			if watched == ev.Name || strings.HasPrefix(watched, ev.Name+string(filepath.Separator)) {
+				w.fsw.Remove(watched)
+			}
+		}
 	}
 	return rel, true
 }

@@ -325,3 +325,39 @@ func TestPreviewReloads(t *testing.T) {
 		t.Errorf("the Japan page: %s", page.Status)
 	}
 }
+
+// TestFolderRenameAndLinks: a renamed folder with subfolders keeps being
+// watched under its new name; links and folders named like posts are
+// errors, as in a full build.
+func TestFolderRenameAndLinks(t *testing.T) {
+	l := start(t)
+	l.write("content/a/sub/one.md", post("na", "degraded", "One"))
+	l.settle()
+	if err := os.Rename(filepath.Join(l.dir, "content/a"), filepath.Join(l.dir, "content/b")); err != nil {
+		t.Fatal(err)
+	}
+	l.settle()
+	l.write("content/b/sub/one.md", post("na", "partial_outage", "One later"))
+	if l.settle(); !strings.Contains(l.page("incidents/one/index.html"), "One later") {
+		t.Fatal("an edit in a renamed folder's subfolder was lost")
+	}
+	l.equalsFullBuild()
+
+	os.WriteFile(filepath.Join(l.dir, "elsewhere.md"), []byte(post("na", "major_outage", "Outside")), 0o644)
+	os.Symlink("../elsewhere.md", filepath.Join(l.dir, "content/link.md"))
+	if b := l.settle(); b.Err == nil || !strings.Contains(b.Err.Error(), "content/link.md:1:1: symbolic link") {
+		t.Fatalf("a link under content/ gave %v", b.Err)
+	}
+	os.Remove(filepath.Join(l.dir, "content/link.md"))
+	l.settle()
+	os.Mkdir(filepath.Join(l.dir, "content/x.md"), 0o755)
+	l.write("content/x.md/inner.md", post("na", "major_outage", "Inner"))
+	if b := l.settle(); b.Err == nil || !strings.Contains(b.Err.Error(), "content/x.md:1:1: a folder named like a post") {
+		t.Fatalf("a folder named like a post gave %v", b.Err)
+	}
+	os.RemoveAll(filepath.Join(l.dir, "content/x.md"))
+	if b := l.settle(); b.Err != nil {
+		t.Fatal(b.Err)
+	}
+	l.equalsFullBuild()
+}
