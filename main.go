@@ -303,10 +303,14 @@ func serveSite(args []string, stdout, stderr io.Writer) int {
 	if code >= 0 {
 		return code
 	}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
+	if _, _, err := net.SplitHostPort(*addr); err != nil {
 		fmt.Fprintf(stderr, "statusgen serve: --addr: %v\n", err)
 		return 2
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "statusgen serve: %v\n", err)
+		return 1
 	}
 	if host, _, _ := net.SplitHostPort(ln.Addr().String()); !net.ParseIP(host).IsLoopback() {
 		fmt.Fprintf(stderr, "statusgen serve: warning: listening on %s, reachable from other machines; the preview is meant for this one\n", ln.Addr())
@@ -316,10 +320,8 @@ func serveSite(args []string, stdout, stderr io.Writer) int {
 	go srv.Serve(ln)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	fmt.Fprintf(stdout, "statusgen: serving http://%s/\n", ln.Addr())
 	err = watch.Run(ctx, f.site, sess, now, func(b watch.Build) {
-		if b.Changed == nil && b.Err == nil {
-			fmt.Fprintf(stdout, "statusgen: serving http://%s%s\n", ln.Addr(), b.Result.BasePath)
-		}
 		logBuild(stdout, stderr, f.out, b)
 		preview.Built(b.Result.BasePath, b.Err)
 	})

@@ -75,8 +75,9 @@ func (r *renderer) asset(name string) (string, error) {
 	return r.url(out), nil
 }
 
-// body renders a post's Markdown. Bodies are rendered where they are shown
-// and not kept, so that memory does not grow with the number of posts.
+// body renders a post's Markdown for a page. Page bodies are not kept, so
+// that memory does not grow with the number of posts; only the few feed
+// bodies are (feedBodies).
 func (r *renderer) body(p *Post) (template.HTML, error) { return renderBody(r.md, p, nil) }
 
 // job is one output file and how to make it.

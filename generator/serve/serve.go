@@ -93,12 +93,12 @@ func (s *Server) file(w http.ResponseWriter, r *http.Request) {
 	prefix := s.prefix
 	s.mu.Unlock()
 	urlPath := r.URL.Path
-	if urlPath == "/" && prefix != "/" {
+	if (urlPath == "/" || urlPath+"/" == prefix) && prefix != "/" {
 		http.Redirect(w, r, prefix, http.StatusFound)
 		return
 	}
 	rel, ok := strings.CutPrefix(urlPath, prefix)
-	if !ok || strings.ContainsAny(rel, "\\\x00") || climbs(rel) {
+	if !ok || strings.ContainsAny(rel, "\\\x00") || hidden(rel) {
 		s.notFound(w)
 		return
 	}
@@ -108,7 +108,9 @@ func (s *Server) file(w http.ResponseWriter, r *http.Request) {
 	}
 	root, err := os.OpenRoot(s.out)
 	if err != nil {
-		http.Error(w, "the site is not built yet", http.StatusServiceUnavailable)
+		// No site yet: a page that shows the first build's errors and
+		// reloads once it succeeds.
+		s.send(w, r, "index.html", http.StatusServiceUnavailable, []byte(notYet))
 		return
 	}
 	defer root.Close()
@@ -129,15 +131,19 @@ func (s *Server) file(w http.ResponseWriter, r *http.Request) {
 	s.send(w, r, name, http.StatusOK, data)
 }
 
-// climbs reports a path that tries to climb out of the site.
-func climbs(rel string) bool {
+// hidden reports a path that tries to climb out of the site, or names a
+// dot file (the marker, a file being replaced), which the site never links.
+func hidden(rel string) bool {
 	for _, part := range strings.Split(rel, "/") {
-		if part == ".." {
+		if part == ".." || strings.HasPrefix(part, ".") {
 			return true
 		}
 	}
 	return false
 }
+
+const notYet = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not built yet</title></head>" +
+	"<body><p>The site is not built yet; this page reloads when it is.</p></body></html>\n"
 
 // notFound answers with the site's own 404 page.
 func (s *Server) notFound(w http.ResponseWriter) {

@@ -72,6 +72,9 @@ func TestFiles(t *testing.T) {
 		{"/status/..%5csecret.txt", "404", "", "Our 404"},
 		{"/status//etc/passwd", "404", "", "Our 404"},
 		{"/regions/jp/", "404", "", "Our 404"},
+		{"/status", "302", "", ""},
+		{"/status/.statusgen", "404", "", "Our 404"},
+		{"/status/.keep", "404", "", "Our 404"},
 	}
 	for _, tt := range tests {
 		resp, body := get(t, srv, tt.path)
@@ -174,5 +177,17 @@ func TestMethods(t *testing.T) {
 	resp, err = http.DefaultClient.Do(req)
 	if err != nil || resp.StatusCode != 200 || resp.ContentLength <= 0 {
 		t.Errorf("HEAD: %v %v", resp, err)
+	}
+}
+
+// TestNotBuiltYet: before the first good build, pages get a placeholder
+// that carries the reload script, so that they show the build's errors and
+// reload once it succeeds.
+func TestNotBuiltYet(t *testing.T) {
+	srv := httptest.NewServer(New(filepath.Join(t.TempDir(), "missing")))
+	defer srv.Close()
+	resp, body := get(t, srv, "/")
+	if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, ScriptPath) {
+		t.Errorf("%s: %q", resp.Status, body)
 	}
 }
