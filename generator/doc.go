@@ -75,7 +75,7 @@
 // any missing one.
 //
 // The dot is a *Page. Its fields name what the page is about (Site, Status,
-// Region, Service, Incident, Incidents, PageNum, PageCount, Lang, Loc, URL).
+// Region, Service, Incident, Incidents, Newer, Older, Lang, Loc, URL).
 // Its methods answer in the page's language, zone and scope:
 //
 //	T KEY ARGS...        a UI string, its % verbs filled
@@ -99,7 +99,6 @@
 //	PostTitle POST       a post's title, or one derived from its services
 //	IncidentTitle VIEW   an incident's name: its first post's title
 //	Rel                  the page's path below the base URL
-//	PrevURL, NextURL     history pages before and after
 //	List VIEWS, One POST pair incidents or a post with the page, for partials
 //	Feeds                the feeds to announce: the scope's, then the site's
 //

@@ -23,8 +23,8 @@ type Page struct {
 	Service   *Service        // service pages
 	Incident  *IncidentView   // incident pages
 	Incidents []*IncidentView // history pages: the incidents of this page
-	PageNum   int             // history pages: 1-based
-	PageCount int             // history pages
+	Newer     string          // history pages: the newer page's folder, or ""
+	Older     string          // history pages: the older page's folder, or ""
 
 	r *renderer
 }
@@ -285,22 +285,6 @@ type IncidentList struct {
 
 // List pairs incidents with the page for the incident-list partial.
 func (p *Page) List(views []*IncidentView) IncidentList { return IncidentList{views, p} }
-
-// PrevURL is the site path of the newer history page, or "".
-func (p *Page) PrevURL() string {
-	if p.PageNum <= 1 {
-		return ""
-	}
-	return historyDir(p.PageNum - 1)
-}
-
-// NextURL is the site path of the older history page, or "".
-func (p *Page) NextURL() string {
-	if p.PageNum >= p.PageCount {
-		return ""
-	}
-	return historyDir(p.PageNum + 1)
-}
 
 // Affected is one region an incident touches, with its services there and
 // the incident's state in that region alone.

@@ -91,8 +91,8 @@ type job struct {
 // keys name what a file depends on, so that a rebuild renders only the
 // files a change touches: "site" (anything), "theme" (layouts and assets,
 // which render everything anyway), "region:<id>", "service:<id>",
-// "incident:<id>", and "history" (which incidents the history lists, in
-// what order). A page under regions/jp/ shows only Japan's pairs and the
+// "incident:<id>", and "history:<path>" (which incidents a history page
+// lists, and its neighbours). A page under regions/jp/ shows only Japan's pairs and the
 // incidents touching them, an incident page only its incident.
 func (j job) keys() []string {
 	parts := strings.Split(strings.TrimSuffix(j.path, ".svg"), "/")
@@ -121,7 +121,7 @@ func (r *renderer) jobs() []job {
 	for _, p := range r.pageList {
 		j := job{path: p.Path, kind: "page", render: r.page(p)}
 		if p.Kind == "history" {
-			j.deps = []string{"history"}
+			j.deps = []string{"history:" + p.Path}
 			for _, v := range p.Incidents {
 				j.deps = append(j.deps, "incident:"+v.ID)
 			}
@@ -195,22 +195,54 @@ func soleRegion(site *Site, inc *Incident) *Region {
 	return site.Region(id)
 }
 
-// historyPages splits the archive of published incidents into pages of
-// HistoryPageSize, newest first: history/, then history/page/2/ and on.
+// historyPages splits the archive of published incidents into pages,
+// newest first: history/ holds the 1 to HistoryPageSize newest, the older
+// ones follow HistoryPageSize a page. The pages are cut and numbered from
+// the oldest (history/page/2/ holds the oldest), so that a page keeps its
+// address and its incidents as new ones come: a new incident changes
+// history/ and, once in HistoryPageSize times, starts a page.
 func (r *renderer) historyPages() []*Page {
+	var pages []*Page
+	for _, h := range historyLayout(r.st) {
+		p := r.newPage("history", h.dir, r.site.Language, r.site.Location)
+		p.Incidents, p.Newer, p.Older = h.views, h.newer, h.older
+		pages = append(pages, p)
+	}
+	return pages
+}
+
+// historyPage is one page of the history: its folder, its incidents and
+// its neighbours' folders.
+type historyPage struct {
+	dir          string
+	views        []*IncidentView
+	newer, older string
+}
+
+// historyLayout cuts the published incidents into history pages.
+func historyLayout(st *Status) []historyPage {
 	var all []*IncidentView
-	for _, v := range r.st.Views(Scope{}) {
-		if r.published(v) {
+	for _, v := range st.Views(Scope{}) {
+		if len(v.Updates) > 0 {
 			all = append(all, v)
 		}
 	}
-	count := max(1, (len(all)+HistoryPageSize-1)/HistoryPageSize)
-	var pages []*Page
-	for n := 1; n <= count; n++ {
-		p := r.newPage("history", historyDir(n), r.site.Language, r.site.Location)
-		p.PageNum, p.PageCount = n, count
-		p.Incidents = all[(n-1)*HistoryPageSize : min(n*HistoryPageSize, len(all))]
-		pages = append(pages, p)
+	first := len(all) % HistoryPageSize
+	if first == 0 {
+		first = min(len(all), HistoryPageSize)
+	}
+	pages := []historyPage{{dir: "history/", views: all[:first]}}
+	for i := first; i < len(all); i += HistoryPageSize {
+		number := (len(all)-i)/HistoryPageSize + 1 // the oldest page is 2
+		pages = append(pages, historyPage{dir: historyDir(number), views: all[i : i+HistoryPageSize]})
+	}
+	for i := range pages {
+		if i > 0 {
+			pages[i].newer = pages[i-1].dir
+		}
+		if i+1 < len(pages) {
+			pages[i].older = pages[i+1].dir
+		}
 	}
 	return pages
 }
@@ -224,7 +256,7 @@ func historyDir(n int) string {
 
 // published reports whether any update of the incident has appeared in
 // feeds: past, or announced ahead of time.
-func (r *renderer) published(v *IncidentView) bool { return len(v.Updates) > 0 }
+func published(v *IncidentView) bool { return len(v.Updates) > 0 }
 
 // run renders every job on all cores and hands each result to emit, which
 // must not keep the slice. Layout errors come back positioned and sorted,

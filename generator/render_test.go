@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"testing"
@@ -64,18 +65,34 @@ func TestHistoryPages(t *testing.T) {
 	}
 	out := build(t, smallSite(extra), Options{Now: at("2011-05-01T00:00:00Z")})
 	count := func(page string) int { return strings.Count(string(out[page]), `<li class="incident">`) }
-	if count("history/index.html") != 20 || count("history/page/2/index.html") != 20 || count("history/page/3/index.html") != 6 {
-		t.Errorf("history pages hold %d, %d, %d incidents; want 20, 20, 6",
-			count("history/index.html"), count("history/page/2/index.html"), count("history/page/3/index.html"))
+	// 46 incidents: cut from the oldest, history/ holds the 6 newest,
+	// page 3 the next 20 and page 2 the oldest 20.
+	if count("history/index.html") != 6 || count("history/page/3/index.html") != 20 || count("history/page/2/index.html") != 20 {
+		t.Errorf("history pages hold %d, %d, %d incidents; want 6, 20, 20",
+			count("history/index.html"), count("history/page/3/index.html"), count("history/page/2/index.html"))
 	}
 	if _, ok := out["history/page/4/index.html"]; ok {
 		t.Error("an empty fourth history page")
 	}
-	if !strings.Contains(string(out["history/page/2/index.html"]), `<a rel="next" href="/history/page/3/">`) {
-		t.Error("page 2 does not link to page 3")
+	links := map[string][]string{
+		"history/index.html":        {`<a rel="next" href="/history/page/3/">`},
+		"history/page/3/index.html": {`<a rel="prev" href="/history/">`, `<a rel="next" href="/history/page/2/">`},
+		"history/page/2/index.html": {`<a rel="prev" href="/history/page/3/">`},
 	}
-	if !strings.Contains(string(out["history/page/2/index.html"]), `<a rel="prev" href="/history/">`) {
-		t.Error("page 2 does not link back to the first page")
+	for page, want := range links {
+		for _, w := range want {
+			if !strings.Contains(string(out[page]), w) {
+				t.Errorf("%s lacks %s", page, w)
+			}
+		}
+	}
+	// One more incident changes history/ only; the older pages stay.
+	extra["content/one-more.md"] = "---\nregion: na\nservice: store\nstate: degraded\ntimestamp: 2011-04-30T10:00:00Z\n---\n"
+	more := build(t, smallSite(extra), Options{Now: at("2011-05-01T00:00:00Z")})
+	if bytes.Equal(more["history/index.html"], out["history/index.html"]) ||
+		!bytes.Equal(more["history/page/2/index.html"], out["history/page/2/index.html"]) ||
+		!bytes.Equal(more["history/page/3/index.html"], out["history/page/3/index.html"]) {
+		t.Error("a new incident changed history pages other than the first")
 	}
 }
 

@@ -145,20 +145,28 @@ func (s *Session) readSite() {
 // what is there now, with the rules of a full load: no links followed, no
 // folder named like a post, regular files only.
 func (s *Session) readContent(changed []string) {
-	set := map[string]bool{}
-	for _, p := range changed {
-		set[p] = true
-	}
 	gone := map[string]bool{}
-	for known := range s.posts {
-		for q := known; q != "." && q != "/"; q = path.Dir(q) {
-			if set[q] {
-				delete(s.posts, known)
-				s.changed[known] = true
-				gone[known] = true
-				break
+	folders := map[string]bool{} // changed paths that may be folders
+	for _, p := range changed {
+		if _, ok := s.posts[p]; ok {
+			gone[p] = true
+		} else {
+			folders[p] = true
+		}
+	}
+	if len(folders) > 0 { // one pass over the posts, only when needed
+		for known := range s.posts {
+			for q := path.Dir(known); q != "." && q != "/"; q = path.Dir(q) {
+				if folders[q] {
+					gone[known] = true
+					break
+				}
 			}
 		}
+	}
+	for p := range gone {
+		delete(s.posts, p)
+		s.changed[p] = true
 	}
 	var errs ErrorList
 	var paths []string
@@ -217,7 +225,7 @@ func (s *Session) check() ([]*Post, ErrorList) {
 
 // dirty names what the changes since the last good build touch: the
 // incidents of the changed posts, before and after, with their regions and
-// services; "history" when the list of incidents changed; everything after
+// services; the history pages whose list of incidents changed; everything after
 // a change of site.yaml, layouts or assets, or when now moved across a
 // post's time or a day.
 func (s *Session) dirty(st *Status) map[string]bool {
@@ -237,8 +245,11 @@ func (s *Session) dirty(st *Status) map[string]bool {
 			markIncident(keys, st, e.post.Incident)
 		}
 	}
-	if !slices.Equal(historyOrder(s.good), historyOrder(st)) {
-		keys["history"] = true
+	before := historySigns(s.good)
+	for dir, sign := range historySigns(st) {
+		if before[dir] != sign {
+			keys["history:"+dir+"index.html"] = true
+		}
 	}
 	return keys
 }
@@ -253,15 +264,17 @@ func markIncident(keys map[string]bool, st *Status, id string) {
 	}
 }
 
-// historyOrder lists the incidents of the history pages, in order.
-func historyOrder(st *Status) []string {
-	var ids []string
-	for _, v := range st.Views(Scope{}) {
-		if len(v.Updates) > 0 {
+// historySigns sums up each history page: its incidents and neighbours.
+func historySigns(st *Status) map[string]string {
+	signs := map[string]string{}
+	for _, h := range historyLayout(st) {
+		var ids []string
+		for _, v := range h.views {
 			ids = append(ids, v.ID)
 		}
+		signs[h.dir] = strings.Join(ids, " ") + "|" + h.newer + "|" + h.older
 	}
-	return ids
+	return signs
 }
 
 // movedTime reports whether pages may differ only because now moved: a

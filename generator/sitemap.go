@@ -20,7 +20,7 @@ type sitemapURL struct {
 func (r *renderer) sitemap(b *bytes.Buffer) error {
 	set := urlset{NS: "http://www.sitemaps.org/schemas/sitemap/0.9"}
 	for _, p := range r.pageList {
-		if p.Kind == "404" || (p.Kind == "incident" && !r.published(p.Incident)) {
+		if p.Kind == "404" || (p.Kind == "incident" && !published(p.Incident)) {
 			continue
 		}
 		set.URLs = append(set.URLs, sitemapURL{r.absURL(p.Rel())})

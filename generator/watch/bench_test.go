@@ -51,7 +51,7 @@ func BenchmarkSaveToOutput(b *testing.B) {
 		for i := range b.N {
 			start := time.Now()
 			text := fmt.Sprintf("---\nregion: r1\nservice: s1\nstate: major_outage\ntimestamp: %s\n---\nNew.\n", corpus.Last(posts).Add(-time.Duration(b.N-i)*time.Minute).Format(time.RFC3339))
-			os.WriteFile(filepath.Join(dir, fmt.Sprintf("content/posts/new-%d.md", i)), []byte(text), 0o644)
+			os.WriteFile(filepath.Join(dir, fmt.Sprintf("content/posts/new-%d.md", time.Now().UnixNano())), []byte(text), 0o644)
 			if got := <-builds; got.Err != nil {
 				b.Fatal(got.Err)
 			}
