@@ -48,8 +48,11 @@ type live struct {
 	stop   func()
 }
 
-func start(t *testing.T) *live {
-	dir := t.TempDir()
+func start(t *testing.T) *live { return startIn(t, t.TempDir(), nil) }
+
+// startIn is start in the folder dir; also, when given, hears of every
+// build too, before the test does.
+func startIn(t *testing.T, dir string, also func(Build)) *live {
 	l := &live{t: t, dir: dir, out: filepath.Join(dir, "public"), builds: make(chan Build, 100)}
 	l.write("content/site.yaml", site)
 	l.write("content/posts/down.md", post("jp", "major_outage", "Down in Japan"))
@@ -62,7 +65,13 @@ func start(t *testing.T) *live {
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		if err := Run(ctx, dir, sess, func() time.Time { return now }, func(b Build) { l.builds <- b }); err != nil {
+		report := func(b Build) {
+			if also != nil {
+				also(b)
+			}
+			l.builds <- b
+		}
+		if err := Run(ctx, dir, sess, func() time.Time { return now }, report); err != nil {
 			t.Error(err)
 		}
 	})
@@ -265,27 +274,11 @@ func TestBadLayoutThenFix(t *testing.T) {
 // of the fix.
 func TestPreviewReloads(t *testing.T) {
 	dir := t.TempDir()
-	l := &live{t: t, dir: dir, out: filepath.Join(dir, "public"), builds: make(chan Build, 100)}
-	l.write("content/site.yaml", site)
-	l.write("content/posts/down.md", post("jp", "major_outage", "Down in Japan"))
-	root, _ := os.OpenRoot(dir)
-	defer root.Close()
-	preview := serve.New(l.out)
+	preview := serve.New(filepath.Join(dir, "public"))
 	srv := httptest.NewServer(preview)
 	defer srv.Close()
 	defer preview.Close()
-	sess := generator.NewSession(generator.Options{Site: root.FS(), Defaults: os.DirFS("../..")}, l.out)
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	defer cancel()
-	wg.Go(func() {
-		Run(ctx, dir, sess, func() time.Time { return now }, func(b Build) {
-			preview.Built(b.Result.BasePath, b.Err)
-			l.builds <- b
-		})
-	})
-	l.next()
+	l := startIn(t, dir, func(b Build) { preview.Built(b.Result.BasePath, b.Err) })
 	resp, err := http.Get(srv.URL + serve.EventsPath)
 	if err != nil {
 		t.Fatal(err)
