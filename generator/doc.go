@@ -87,7 +87,10 @@
 //	Duration D           "3 d 4 h"
 //	Banner, State        the scope's state in one sentence, and as a value
 //	Cell R S             the grid square of region R and service S
-//	Rows                 a region page's services with 90-day history
+//	Rows                 a region page's services, each with its state,
+//	                     uptime, Days (90 of them, in the region's zone)
+//	                     and Bars (each day's CSS class and text, ready
+//	                     for a history square)
 //	Regions              the regions offering a service page's service
 //	DayText DAY          a history square's text: "May 12: Major outage"
 //	Open, Maintenance    the scope's open incidents; maintenance in progress

@@ -195,7 +195,14 @@ type Row struct {
 	Service *Service
 	State   State
 	Days    []Day
+	Bars    []Bar  // the days as shown, oldest first
 	Uptime  string // percent, e.g. "99.95"
+}
+
+// Bar is one day of a row as a region page shows it.
+type Bar struct {
+	Class string // the day's worst state as a CSS class
+	Text  string // the day in words, e.g. "May 12: Major outage"
 }
 
 // Rows returns a region page's services with their 90-day history in the
@@ -205,7 +212,11 @@ func (p *Page) Rows() []Row {
 	for _, id := range p.Region.Services {
 		pair := Pair{p.Region.ID, id}
 		days := p.Status.History(pair, p.Region.Location, HistoryDays)
-		rows = append(rows, Row{p.Site.Service(id), p.Status.Current(pair), days, FormatUptime(Uptime(days))})
+		bars := make([]Bar, len(days))
+		for i, d := range days {
+			bars[i] = Bar{p.Mark(d.Worst).Class, p.DayText(d)}
+		}
+		rows = append(rows, Row{p.Site.Service(id), p.Status.Current(pair), days, bars, FormatUptime(Uptime(days))})
 	}
 	return rows
 }
