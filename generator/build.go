@@ -36,7 +36,7 @@ func Generate(opts Options, emit func(path string, data []byte) error) (Stats, e
 		return Stats{}, errs.Err()
 	}
 	st := Derive(c.Site, c.Posts, opts.Now)
-	r := newRenderer(st, opts.Site, opts.Defaults, &errs)
+	r := newRenderer(st, newLook(st.Site, opts.Site, opts.Defaults), &errs)
 	if len(errs) > 0 {
 		return Stats{}, errs.Err()
 	}

@@ -20,44 +20,63 @@ const HistoryPageSize = 20
 
 // renderer turns a Status into output files.
 type renderer struct {
+	*look
 	site     *Site
 	st       *Status
 	base     *url.URL // base_url, ending in "/"
-	layouts  map[string]*template.Template
-	strings  map[string]map[string]string // UI strings by language
-	assets   map[string]string            // asset name -> fingerprinted path
-	files    map[string][]byte            // fingerprinted path -> bytes
 	md       goldmark.Markdown
 	pageList []*Page
-	theme    fs.FS       // the site's layouts and assets over the defaults
 	bodies   *feedBodies // feed bodies of earlier builds of a session, or nil
 }
 
-func newRenderer(st *Status, site, defaults fs.FS, errs *ErrorList) *renderer {
-	theme := overlay{site, defaults}
-	r := &renderer{site: st.Site, st: st, md: newMarkdown(st.Site.UnsafeHTML), theme: theme}
-	r.base, _ = url.Parse(st.Site.BaseURL)
-	var langs []string
-	for _, reg := range st.Site.Regions {
-		langs = append(langs, reg.Language)
-	}
-	r.strings = loadStrings([]fs.FS{defaults, site}, append(langs, st.Site.Language), errs)
-	var err error
-	if r.assets, r.files, err = fingerprint(theme); err != nil {
-		errs.add(Pos{"assets", 1, 1}, "cannot read assets: %v", unwrapPath(err))
-	}
-	r.layouts = parseLayouts(theme, r.funcs(), errs)
-	return r
+// look is what a build takes from the theme: layouts, UI strings and
+// assets. A session keeps it from build to build until the theme or
+// site.yaml changes, so that layouts are neither parsed nor escaped again.
+type look struct {
+	theme   fs.FS // the site's layouts and assets over the defaults
+	layouts map[string]*template.Template
+	strings map[string]map[string]string // UI strings by language
+	assets  map[string]string            // asset name -> fingerprinted path
+	files   map[string][]byte            // fingerprinted path -> bytes
+	errs    ErrorList
+	r       *renderer // the build the layouts' functions serve
 }
 
-// funcs is the one FuncMap every layout sees.
-func (r *renderer) funcs() template.FuncMap {
-	return template.FuncMap{
-		"url":      r.url,
-		"absURL":   r.absURL,
-		"asset":    r.asset,
-		"markdown": r.body,
+// newLook reads the theme of site over the defaults.
+func newLook(s *Site, site, defaults fs.FS) *look {
+	l := &look{theme: overlay{site, defaults}}
+	var langs []string
+	for _, reg := range s.Regions {
+		langs = append(langs, reg.Language)
 	}
+	l.strings = loadStrings([]fs.FS{defaults, site}, append(langs, s.Language), &l.errs)
+	var err error
+	if l.assets, l.files, err = fingerprint(l.theme); err != nil {
+		l.errs.add(Pos{"assets", 1, 1}, "cannot read assets: %v", unwrapPath(err))
+	}
+	l.layouts = parseLayouts(l.theme, l.funcs(), &l.errs)
+	return l
+}
+
+// funcs is the one FuncMap every layout sees. Each function serves the
+// build in progress, as the layouts outlive a build.
+func (l *look) funcs() template.FuncMap {
+	return template.FuncMap{
+		"url":      func(p string) string { return l.r.url(p) },
+		"absURL":   func(p string) string { return l.r.absURL(p) },
+		"asset":    func(name string) (string, error) { return l.r.asset(name) },
+		"markdown": func(p *Post) (template.HTML, error) { return l.r.body(p) },
+	}
+}
+
+// newRenderer prepares the build of st with the theme l; its problems are
+// added to errs.
+func newRenderer(st *Status, l *look, errs *ErrorList) *renderer {
+	r := &renderer{look: l, site: st.Site, st: st, md: newMarkdown(st.Site.UnsafeHTML)}
+	r.base, _ = url.Parse(st.Site.BaseURL)
+	l.r = r
+	*errs = append(*errs, l.errs...)
+	return r
 }
 
 // url makes a site path root-relative with the base path, so pages work

@@ -31,6 +31,7 @@ type Session struct {
 	changed map[string]bool // post paths changed since the last good build
 	full    bool            // the next build renders everything
 	bodies  *feedBodies     // feed bodies kept from build to build
+	look    *look           // the theme, kept until it or site.yaml changes
 }
 
 // entry is one post as last read, with its problems.
@@ -67,8 +68,11 @@ func (s *Session) Build(changed []string, now time.Time) (Rebuild, error) {
 	}
 	deriveThreads(posts)
 	st := Derive(s.site, posts, now)
+	if s.full || s.look == nil {
+		s.look = newLook(s.site, s.opts.Site, s.opts.Defaults)
+	}
 	var errList ErrorList
-	r := newRenderer(st, s.opts.Site, s.opts.Defaults, &errList)
+	r := newRenderer(st, s.look, &errList)
 	if len(errList) > 0 {
 		return Rebuild{}, errList.Err()
 	}
