@@ -32,6 +32,13 @@ type Session struct {
 	full    bool            // the next build renders everything
 	bodies  *feedBodies     // feed bodies kept from build to build
 	look    *look           // the theme, kept until it or site.yaml changes
+
+	// Incidents are checked and threaded again only when one of their
+	// posts changed: touched names them, threadErrs keeps each one's
+	// problems and derive the posts of those checked but not yet threaded.
+	touched    map[string]bool
+	threadErrs map[string]ErrorList
+	derive     map[string][]*Post
 }
 
 // entry is one post as last read, with its problems.
@@ -53,7 +60,8 @@ type Rebuild struct {
 
 // NewSession prepares builds of opts's site into the folder out.
 func NewSession(opts Options, out string) *Session {
-	return &Session{opts: opts, out: out, posts: map[string]*entry{}, changed: map[string]bool{}, full: true}
+	return &Session{opts: opts, out: out, posts: map[string]*entry{}, changed: map[string]bool{}, full: true,
+		touched: map[string]bool{}, threadErrs: map[string]ErrorList{}}
 }
 
 // Build brings the output up to date after the given site paths changed
@@ -66,7 +74,10 @@ func (s *Session) Build(changed []string, now time.Time) (Rebuild, error) {
 	if len(errs) > 0 {
 		return Rebuild{}, errs.Err()
 	}
-	deriveThreads(posts)
+	for _, group := range s.derive {
+		deriveThread(group)
+	}
+	clear(s.touched)
 	st := Derive(s.site, posts, now)
 	if s.full || s.look == nil {
 		s.look = newLook(s.site, s.opts.Site, s.opts.Defaults)
@@ -169,6 +180,9 @@ func (s *Session) readContent(changed []string) {
 		}
 	}
 	for p := range gone {
+		if old := s.posts[p].post; old != nil {
+			s.touched[old.Incident] = true
+		}
 		delete(s.posts, p)
 		s.changed[p] = true
 	}
@@ -213,6 +227,7 @@ func (s *Session) check() ([]*Post, ErrorList) {
 			e.checkErrs = nil
 			e.post.Validate(s.site, &e.checkErrs)
 			e.checked = true
+			s.touched[e.post.Incident] = true
 		}
 		errs = append(errs, e.parseErrs...)
 		errs = append(errs, e.checkErrs...)
@@ -223,7 +238,26 @@ func (s *Session) check() ([]*Post, ErrorList) {
 	if s.site == nil {
 		return posts, errs
 	}
-	checkIncidents(posts, &errs)
+	var changed []*Post
+	for _, p := range posts {
+		if s.touched[p.Incident] {
+			changed = append(changed, p)
+		}
+	}
+	for id := range s.touched {
+		delete(s.threadErrs, id)
+	}
+	s.derive = groupByIncident(changed)
+	for id, group := range s.derive {
+		var found ErrorList
+		checkIncident(id, group, &found)
+		if len(found) > 0 {
+			s.threadErrs[id] = found
+		}
+	}
+	for _, found := range s.threadErrs {
+		errs = append(errs, found...)
+	}
 	return posts, errs
 }
 

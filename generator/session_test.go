@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -19,14 +21,14 @@ type sessionSite struct {
 	out  string
 	rng  *rand.Rand
 	now  time.Time
-	bad  map[string]bool // posts left broken on purpose
+	dup  string // a copy of a post in another folder, which two incidents claim
 	sess *Session
 }
 
 func newSessionSite(t *testing.T, seed uint64) *sessionSite {
 	dir := t.TempDir()
 	s := &sessionSite{t: t, dir: dir, out: filepath.Join(dir, "public"), rng: rand.New(rand.NewPCG(seed, 7)),
-		now: at("2011-05-20T00:00:00Z"), bad: map[string]bool{}}
+		now: at("2011-05-20T00:00:00Z")}
 	s.write(SiteFile, testSite)
 	for i := range 30 { // enough incidents for two history pages
 		s.write(fmt.Sprintf("content/posts/p%d.md", i), s.randomPost(i))
@@ -93,7 +95,6 @@ func (s *sessionSite) step(i int) []string {
 	case op < 3 && len(posts) > 0: // edit
 		p := pick()
 		s.write(p, s.randomPost(i))
-		delete(s.bad, p)
 		return []string{p}
 	case op < 5: // create, sometimes in a new folder
 		p := fmt.Sprintf("content/posts/n%d.md", i)
@@ -105,19 +106,30 @@ func (s *sessionSite) step(i int) []string {
 	case op < 6 && len(posts) > 1: // delete
 		p := pick()
 		os.Remove(filepath.Join(s.dir, p))
-		delete(s.bad, p)
 		return []string{p}
 	case op < 7 && len(posts) > 0: // rename
 		p, q := pick(), fmt.Sprintf("content/posts/r%d.md", i)
 		os.Rename(filepath.Join(s.dir, p), filepath.Join(s.dir, q))
-		s.bad[q], s.bad[p] = s.bad[p], false
-		delete(s.bad, p)
 		return []string{p, q}
-	case op < 8 && len(posts) > 0: // break
+	case op < 8 && len(posts) > 0: // break a post, or fix one
 		p := pick()
-		s.write(p, "---\nregion: [na\n---\n")
-		s.bad[p] = true
+		if s.rng.IntN(2) == 0 {
+			s.write(p, "---\nregion: [na\n---\n")
+		} else {
+			s.write(p, s.randomPost(i))
+		}
 		return []string{p}
+	case op < 9 && s.rng.IntN(2) == 0 && len(posts) > 0: // the same file name twice, or that undone
+		if s.dup != "" {
+			p := s.dup
+			os.Remove(filepath.Join(s.dir, p))
+			s.dup = ""
+			return []string{p}
+		}
+		p := pick()
+		s.dup = "content/dup/" + path.Base(p)
+		s.write(s.dup, string(must(os.ReadFile(filepath.Join(s.dir, p)))))
+		return []string{"content/dup"}
 	case op < 9: // time passes
 		s.now = s.now.Add(time.Duration(s.rng.IntN(30)) * time.Hour)
 		return nil
@@ -138,10 +150,61 @@ func outTree(t *testing.T, dir string) map[string]string {
 	return got
 }
 
+// rebuild tells the session what changed and checks the outcome against a
+// fresh full build: the same output, or, when the full build fails, the
+// same errors and the output left as it was.
+func (s *sessionSite) rebuild(step string, changed []string) {
+	t := s.t
+	t.Helper()
+	before := outTree(t, s.out)
+	res, err := s.sess.Build(changed, s.now)
+	root, _ := os.OpenRoot(s.dir)
+	want, wantErr := fullBuild(Options{Site: root.FS(), Now: s.now})
+	root.Close()
+	switch {
+	case wantErr != nil && err == nil:
+		t.Fatalf("%s (%v): built, a full build fails with\n%v", step, changed, wantErr)
+	case wantErr != nil:
+		if err.Error() != wantErr.Error() {
+			t.Fatalf("%s (%v): failed with\n%v\na full build fails with\n%v", step, changed, err, wantErr)
+		}
+		if after := outTree(t, s.out); fmt.Sprint(after) != fmt.Sprint(before) {
+			t.Fatalf("%s: a failed build changed the output", step)
+		}
+		return
+	case err != nil:
+		t.Fatalf("%s (%v): %v", step, changed, err)
+	}
+	got := outTree(t, s.out)
+	if len(got) != len(want) {
+		t.Fatalf("%s (%v): %d files, a full build makes %d", step, changed, len(got), len(want))
+	}
+	for p, data := range want {
+		if got[p] != data {
+			t.Fatalf("%s (%v): %s differs from a full build (rendered %d)\n%s", step, changed, p, res.Rendered, firstDiff([]byte(got[p]), []byte(data)))
+		}
+	}
+}
+
+// fullBuild builds a site in memory as the build command does.
+func fullBuild(opts Options) (map[string]string, error) {
+	out := map[string]string{}
+	var mu sync.Mutex
+	opts.Defaults = defaults
+	_, err := Generate(opts, func(p string, data []byte) error {
+		mu.Lock()
+		defer mu.Unlock()
+		out[p] = string(data)
+		return nil
+	})
+	return out, err
+}
+
 // TestSessionEqualsFullBuild applies random edits, creates, renames,
-// deletes, breakages and the passing of time, and after each checks that
-// the session's output equals a fresh full build, or, while some post is
-// broken, that the build fails and the output stays as it was.
+// deletes, breakages, file names two incidents claim and the passing of
+// time, and after each checks that the session's output equals a fresh full
+// build, or, when a full build fails, that the session fails with the same
+// errors and leaves the output as it was.
 func TestSessionEqualsFullBuild(t *testing.T) {
 	for seed := range uint64(6) {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
@@ -150,44 +213,36 @@ func TestSessionEqualsFullBuild(t *testing.T) {
 				t.Fatal(err)
 			}
 			for i := range 40 {
-				changed := s.step(i)
-				before := outTree(t, s.out)
-				res, err := s.sess.Build(changed, s.now)
-				broken := slices.Contains(mapValues(s.bad), true)
-				switch {
-				case broken && err == nil:
-					t.Fatalf("step %d (%v): a broken post built", i, changed)
-				case broken:
-					if after := outTree(t, s.out); fmt.Sprint(after) != fmt.Sprint(before) {
-						t.Fatalf("step %d: a failed build changed the output", i)
-					}
-					continue
-				case err != nil:
-					t.Fatalf("step %d (%v): %v", i, changed, err)
-				}
-				root, _ := os.OpenRoot(s.dir)
-				want := build(t, nil, Options{Site: root.FS(), Now: s.now})
-				root.Close()
-				got := outTree(t, s.out)
-				if len(got) != len(want) {
-					t.Fatalf("step %d (%v): %d files, a full build makes %d", i, changed, len(got), len(want))
-				}
-				for p, data := range want {
-					if got[p] != string(data) {
-						t.Fatalf("step %d (%v): %s differs from a full build (rendered %d)\n%s", i, changed, p, res.Rendered, firstDiff([]byte(got[p]), data))
-					}
-				}
+				s.rebuild(fmt.Sprint("step ", i), s.step(i))
 			}
 		})
 	}
 }
 
-func mapValues(m map[string]bool) []bool {
-	var out []bool
-	for _, v := range m {
-		out = append(out, v)
+// TestSessionThreads: removing or changing one update of an incident
+// changes what the others derive, the stage of a later update and the end
+// of a maintenance window, though their files did not change.
+func TestSessionThreads(t *testing.T) {
+	s := newSessionSite(t, 0)
+	for _, p := range s.posts() {
+		os.Remove(filepath.Join(s.dir, p))
 	}
-	return out
+	post := func(name, region, state, ts, extra string) {
+		s.write("content/posts/"+name+".md", fmt.Sprintf("---\nregion: %s\nservice: psn\nstate: %s\ntimestamp: %s\n%s---\nText.\n", region, state, ts, extra))
+	}
+	post("a", "na", "major_outage", "2011-05-19T10:00:00Z", "incident: x\n")
+	post("b", "jp", "operational", "2011-05-19T11:00:00Z", "incident: x\n") // investigating while North America is down
+	post("m1", "na", "maintenance", "2011-05-19T12:00:00Z", "incident: w\nuntil: 2011-05-21T00:00:00Z\n")
+	post("m2", "na", "maintenance", "2011-05-19T13:00:00Z", "incident: w\n") // ends with m1's window
+	if _, err := s.sess.Build(nil, s.now); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(filepath.Join(s.dir, "content/posts/a.md"))
+	s.rebuild("a removed", []string{"content/posts/a.md"}) // b now resolves x
+	post("m1", "na", "maintenance", "2011-05-19T12:00:00Z", "incident: w\nuntil: 2011-05-19T15:00:00Z\n")
+	s.rebuild("m1's window shortened", []string{"content/posts/m1.md"})
+	post("m1", "na", "maintenance", "2011-05-19T12:00:00Z", "incident: v\nuntil: 2011-05-19T15:00:00Z\n")
+	s.rebuild("m1 moved to another incident", []string{"content/posts/m1.md"})
 }
 
 // TestSessionRendersLittle: editing one post re-renders its incident, its

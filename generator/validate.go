@@ -26,17 +26,22 @@ func (c *Content) Validate(errs *ErrorList) {
 // names, as those are their anchors.
 func checkIncidents(posts []*Post, errs *ErrorList) {
 	for id, group := range groupByIncident(posts) {
-		names := map[string]*Post{}
-		for _, p := range group {
-			explicit := p.Explicit
-			if !explicit && len(group) > 1 {
-				errs.add(p.fm.at, "incident id %q, taken from the file name, is also used by %s; set incident: or rename the file", id, other(group, p).Path)
-			}
-			if q := names[p.Name]; q != nil && explicit {
-				errs.add(p.fm.at, "update anchor %q is also used by %s in incident %q; rename one file", p.Name, q.Path, id)
-			}
-			names[p.Name] = p
+		checkIncident(id, group, errs)
+	}
+}
+
+// checkIncident checks the posts of one incident id, drafts included.
+func checkIncident(id string, group []*Post, errs *ErrorList) {
+	names := map[string]*Post{}
+	for _, p := range group {
+		explicit := p.Explicit
+		if !explicit && len(group) > 1 {
+			errs.add(p.fm.at, "incident id %q, taken from the file name, is also used by %s; set incident: or rename the file", id, other(group, p).Path)
 		}
+		if q := names[p.Name]; q != nil && explicit {
+			errs.add(p.fm.at, "update anchor %q is also used by %s in incident %q; rename one file", p.Name, q.Path, id)
+		}
+		names[p.Name] = p
 	}
 }
 
@@ -57,40 +62,40 @@ func groupByIncident(posts []*Post) map[string][]*Post {
 	return groups
 }
 
-// deriveThreads fills in what an incident's posts leave to be derived, in
+// deriveThreads fills in what each incident's posts leave to be derived.
+func deriveThreads(posts []*Post) {
+	for _, group := range groupByIncident(posts) {
+		deriveThread(group)
+	}
+}
+
+// deriveThread fills in what one incident's posts leave to be derived, in
 // time order. A post without a stage is resolved when, after it, every pair
 // of its incident is operational again, else investigating. A maintenance
 // post without until that follows one with until, inside its window, ends
 // with it. Every non-draft post counts, past or future, so neither depends
-// on the build time.
-func deriveThreads(posts []*Post) {
-	var live []*Post
-	for _, p := range posts {
-		if !p.Draft {
-			live = append(live, p)
+// on the build time. Drafts take no part.
+func deriveThread(group []*Post) {
+	live := slices.DeleteFunc(slices.Clone(group), func(p *Post) bool { return p.Draft })
+	slices.SortFunc(live, byTime)
+	latest := map[Pair]State{}
+	var windowEnd time.Time
+	for _, p := range live {
+		for _, pair := range p.Pairs {
+			latest[pair] = p.State
 		}
-	}
-	for _, group := range groupByIncident(live) {
-		slices.SortFunc(group, byTime)
-		latest := map[Pair]State{}
-		var windowEnd time.Time
-		for _, p := range group {
-			for _, pair := range p.Pairs {
-				latest[pair] = p.State
+		if !p.StageSet {
+			p.Stage = Investigating
+			if allOperational(latest) {
+				p.Stage = Resolved
 			}
-			if !p.StageSet {
-				p.Stage = Investigating
-				if allOperational(latest) {
-					p.Stage = Resolved
-				}
-			}
-			p.Ends = p.Until
-			if p.State == Maintenance && p.Until.IsZero() && windowEnd.After(p.Timestamp) {
-				p.Ends = windowEnd
-			}
-			if !p.Ends.IsZero() {
-				windowEnd = p.Ends
-			}
+		}
+		p.Ends = p.Until
+		if p.State == Maintenance && p.Until.IsZero() && windowEnd.After(p.Timestamp) {
+			p.Ends = windowEnd
+		}
+		if !p.Ends.IsZero() {
+			windowEnd = p.Ends
 		}
 	}
 }
