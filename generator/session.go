@@ -2,6 +2,7 @@ package generator
 
 import (
 	"bytes"
+	"cmp"
 	"html/template"
 	"maps"
 	"os"
@@ -392,23 +393,49 @@ func (s *Session) update(r *renderer, jobs []job, dirty map[string]bool, res *Re
 		return err
 	}
 	res.Rendered = len(todo)
-	for _, p := range slices.Sorted(maps.Keys(rendered)) {
-		wrote, err := replaceFile(filepath.Join(s.out, filepath.FromSlash(p)), rendered[p])
-		if err != nil {
-			return err
-		}
-		if wrote {
-			res.Written = append(res.Written, p)
-		}
+	written, err := s.replaceAll(rendered)
+	if err != nil {
+		return err
 	}
-	for _, p := range slices.Sorted(maps.Keys(s.outputs)) {
+	res.Written = written
+	for p := range s.outputs {
 		if !now[p] {
 			removeOutput(s.out, p)
 			res.Removed = append(res.Removed, p)
 		}
 	}
+	slices.Sort(res.Removed)
 	s.outputs = now
 	return nil
+}
+
+// replaceAll replaces the output files whose bytes changed, several at a
+// time: most of a replacement is the file system's wait, which overlaps. It
+// returns the paths written, sorted.
+func (s *Session) replaceAll(files map[string][]byte) ([]string, error) {
+	var (
+		mu      sync.Mutex
+		written []string
+		first   error
+		wg      sync.WaitGroup
+	)
+	limit := make(chan struct{}, 8)
+	for p, data := range files {
+		limit <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-limit }()
+			wrote, err := replaceFile(filepath.Join(s.out, filepath.FromSlash(p)), data)
+			mu.Lock()
+			defer mu.Unlock()
+			if wrote {
+				written = append(written, p)
+			}
+			first = cmp.Or(first, err)
+		})
+	}
+	wg.Wait()
+	slices.Sort(written)
+	return written, first
 }
 
 // replaceFile writes data to name through a temporary file renamed over
