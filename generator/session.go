@@ -161,23 +161,18 @@ func (s *Session) readSite() {
 // what is there now, with the rules of a full load: no links followed, no
 // folder named like a post, regular files only.
 func (s *Session) readContent(changed []string) {
+	if s.order == nil {
+		s.order = slices.Sorted(maps.Keys(s.posts))
+	}
 	gone := map[string]bool{}
-	folders := map[string]bool{} // changed paths that may be folders
 	for _, p := range changed {
 		if _, ok := s.posts[p]; ok {
 			gone[p] = true
-		} else {
-			folders[p] = true
 		}
-	}
-	if len(folders) > 0 { // one pass over the posts, only when needed
-		for known := range s.posts {
-			for q := path.Dir(known); q != "." && q != "/"; q = path.Dir(q) {
-				if folders[q] {
-					gone[known] = true
-					break
-				}
-			}
+		// If p is or was a folder, its posts sort together after p+"/".
+		i, _ := slices.BinarySearch(s.order, p+"/")
+		for ; i < len(s.order) && strings.HasPrefix(s.order[i], p+"/"); i++ {
+			gone[s.order[i]] = true
 		}
 	}
 	for p := range gone {
@@ -194,25 +189,44 @@ func (s *Session) readContent(changed []string) {
 	}
 	slices.Sort(paths)
 	paths = slices.Compact(paths)
-	added := 0
-	keep := func(p string, e *entry) {
-		if !gone[p] {
-			s.order = nil // a new path: sort again
-		}
-		s.posts[p] = e
-		added++
-	}
 	for _, e := range errs {
-		keep(e.Pos.Path, &entry{parseErrs: ErrorList{e}, checked: true})
+		s.posts[e.Pos.Path] = &entry{parseErrs: ErrorList{e}, checked: true}
 	}
 	read, perFile := readPostsEach(s.opts.Site, paths)
 	for i, q := range paths {
-		keep(q, &entry{post: read[i], parseErrs: perFile[i]})
+		s.posts[q] = &entry{post: read[i], parseErrs: perFile[i]}
 		s.changed[q] = true
 	}
-	if added != len(gone) {
-		s.order = nil // a path went
+	// Keep the paths sorted without sorting them all again: every path
+	// read lies at or under a changed path, so it is new unless gone.
+	var added []string
+	for _, e := range errs {
+		added = append(added, e.Pos.Path)
 	}
+	added = append(added, paths...)
+	slices.Sort(added)
+	added = slices.DeleteFunc(slices.Compact(added), func(p string) bool { return gone[p] })
+	removed := func(p string) bool { return gone[p] && s.posts[p] == nil }
+	if slices.ContainsFunc(slices.Collect(maps.Keys(gone)), removed) {
+		s.order = slices.DeleteFunc(s.order, removed)
+	}
+	s.order = merge(s.order, added)
+}
+
+// merge merges two sorted lists.
+func merge(a, b []string) []string {
+	if len(b) == 0 {
+		return a
+	}
+	out := make([]string, 0, len(a)+len(b))
+	for len(a) > 0 && len(b) > 0 {
+		if a[0] < b[0] {
+			out, a = append(out, a[0]), a[1:]
+		} else {
+			out, b = append(out, b[0]), b[1:]
+		}
+	}
+	return append(append(out, a...), b...)
 }
 
 // check validates what needs it and gathers every problem of the site.

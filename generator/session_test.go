@@ -107,7 +107,12 @@ func (s *sessionSite) step(i int) []string {
 		p := pick()
 		os.Remove(filepath.Join(s.dir, p))
 		return []string{p}
-	case op < 7 && len(posts) > 0: // rename
+	case op < 7 && len(posts) > 0: // rename a post, or a folder of posts
+		if dirs, _ := filepath.Glob(filepath.Join(s.dir, "content/more*")); len(dirs) > 0 && s.rng.IntN(3) == 0 {
+			p, q := "content/"+filepath.Base(dirs[0]), fmt.Sprintf("content/moved%d", i)
+			os.Rename(dirs[0], filepath.Join(s.dir, q))
+			return []string{p, q}
+		}
 		p, q := pick(), fmt.Sprintf("content/posts/r%d.md", i)
 		os.Rename(filepath.Join(s.dir, p), filepath.Join(s.dir, q))
 		return []string{p, q}
