@@ -206,9 +206,12 @@ func (s *Session) readContent(changed []string) {
 	added = append(added, paths...)
 	slices.Sort(added)
 	added = slices.DeleteFunc(slices.Compact(added), func(p string) bool { return gone[p] })
-	removed := func(p string) bool { return gone[p] && s.posts[p] == nil }
-	if slices.ContainsFunc(slices.Collect(maps.Keys(gone)), removed) {
-		s.order = slices.DeleteFunc(s.order, removed)
+	went := false
+	for p := range gone {
+		went = went || s.posts[p] == nil
+	}
+	if went {
+		s.order = slices.DeleteFunc(s.order, func(p string) bool { return gone[p] && s.posts[p] == nil })
 	}
 	s.order = merge(s.order, added)
 }
