@@ -1,0 +1,184 @@
+// Package pages looks at the built pages with the tools readers and
+// checkers use: it builds the example site, serves it on loopback and
+// drives headless Chromium with chromedp, to run axe-core in it or to take
+// screenshots. The page tests and the screenshots command share it.
+package pages
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/chromedp"
+
+	"statusgen/generator"
+)
+
+// Root returns the repository's root folder, the nearest one upwards
+// holding go.mod.
+func Root() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("no go.mod above the working folder")
+		}
+		dir = parent
+	}
+}
+
+// BuildExample builds the repository's example site as of now into the
+// folder out.
+func BuildExample(root, out string, now time.Time) error {
+	repo := os.DirFS(root)
+	_, err := generator.Generate(generator.Options{Site: repo, Defaults: repo, Now: now}, func(p string, data []byte) error {
+		name := filepath.Join(out, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(name, data, 0o644)
+	})
+	return err
+}
+
+// Serve serves a built site from the root of a loopback HTTP server, as a
+// static host would, with its 404 page for missing files.
+func Serve(dir string) *httptest.Server {
+	files := http.FileServer(http.Dir(dir))
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(r.URL.Path))); err != nil {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.WriteHeader(http.StatusNotFound)
+			page, _ := os.ReadFile(filepath.Join(dir, "404.html"))
+			w.Write(page)
+			return
+		}
+		files.ServeHTTP(w, r)
+	}))
+}
+
+// Chromium finds the browser: $STATUSGEN_CHROMIUM, else the first of
+// chromium, chromium-browser and google-chrome on the PATH.
+func Chromium() (string, error) {
+	if exe := os.Getenv("STATUSGEN_CHROMIUM"); exe != "" {
+		return exe, nil
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if exe, err := exec.LookPath(name); err == nil {
+			return exe, nil
+		}
+	}
+	return "", errors.New("no Chromium found (install the Debian package chromium, or set STATUSGEN_CHROMIUM to the browser's path)")
+}
+
+// NewBrowser starts headless Chromium with a fresh profile and returns a
+// context for chromedp actions in one tab, whose events go to listen (which
+// may be nil); cancel closes the browser.
+func NewBrowser(ctx context.Context, exe string, listen func(ev any)) (context.Context, context.CancelFunc, error) {
+	profile, err := os.MkdirTemp("", "statusgen-chromium-")
+	if err != nil {
+		return nil, nil, err
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe),
+		chromedp.UserDataDir(profile),
+		chromedp.DisableGPU,
+		chromedp.NoSandbox, // tests and CI run as root, where the sandbox cannot start
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true),
+	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	var tabOpts []chromedp.ContextOption
+	if listen != nil {
+		tabOpts = append(tabOpts, chromedp.WithListener(listen))
+	}
+	tab, cancelTab := chromedp.NewContext(allocCtx, tabOpts...)
+	cancel := func() {
+		cancelTab()
+		cancelAlloc()
+		os.RemoveAll(profile)
+	}
+	if err := chromedp.Do(tab); err != nil { // starts the browser
+		cancel()
+		return nil, nil, fmt.Errorf("starting %s: %w", exe, err)
+	}
+	return tab, cancel, nil
+}
+
+// View is one way a reader sees a page: a window width and a colour scheme.
+type View struct {
+	Width int
+	Dark  bool
+}
+
+// Views are the widths and schemes pages are checked and shown in: a
+// phone and a desktop, light and dark.
+var Views = []View{{375, false}, {375, true}, {1280, false}, {1280, true}}
+
+func (v View) String() string {
+	if v.Dark {
+		return fmt.Sprintf("%d-dark", v.Width)
+	}
+	return fmt.Sprintf("%d-light", v.Width)
+}
+
+// Open loads url in the tab as v shows it.
+func Open(url string, v View) chromedp.Action[chromedp.Void] {
+	scheme := "light"
+	if v.Dark {
+		scheme = "dark"
+	}
+	return chromedp.Steps(
+		chromedp.EmulateViewport(int64(v.Width), 800),
+		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+				Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}},
+			})
+			return err
+		}),
+		chromedp.Navigate(url),
+	)
+}
+
+// Violation is one axe-core rule a page breaks, with the elements that
+// break it.
+type Violation struct {
+	ID     string `json:"id"`
+	Impact string `json:"impact"`
+	Help   string `json:"help"`
+	Nodes  []struct {
+		Target  []any  `json:"target"`
+		Summary string `json:"failureSummary"`
+	} `json:"nodes"`
+}
+
+// AxeTags are the rule sets checked: WCAG 2.0 and 2.1, levels A and AA.
+var AxeTags = []string{"wcag2a", "wcag2aa", "wcag21a", "wcag21aa"}
+
+// Axe runs axe-core (its source in script) on the open page with the
+// AxeTags rules and returns what it finds.
+func Axe(script string) chromedp.Action[[]Violation] {
+	tags, _ := json.Marshal(AxeTags)
+	run := fmt.Sprintf(`axe.run(document, {runOnly: {type: "tag", values: %s}, resultTypes: ["violations"]}).then(r => r.violations)`, tags)
+	return func(ctx context.Context, t *chromedp.Target) ([]Violation, error) {
+		if _, err := chromedp.Evaluate[chromedp.Void](script)(ctx, t); err != nil {
+			return nil, err
+		}
+		return chromedp.Evaluate[[]Violation](run, chromedp.EvalAwaitPromise)(ctx, t)
+	}
+}
