@@ -92,7 +92,7 @@
 //	                     and Bars (each day's CSS class and text, ready
 //	                     for a history square)
 //	Regions              the regions offering a service page's service
-//	DayText DAY          a history square's text: "May 12: Major outage"
+//	DayText DAY          a history square's text: "May 12: Major outage, 24 h"
 //	Open, Maintenance    the scope's open incidents; maintenance in progress
 //	Upcoming             the scope's future posts, soonest first
 //	Recent N             the scope's last N closed incidents

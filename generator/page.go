@@ -282,9 +282,23 @@ func (p *Page) Banner() string {
 // Rel is the page's path below the base URL, e.g. regions/jp/.
 func (p *Page) Rel() string { return strings.TrimPrefix(p.URL, p.r.base.Path) }
 
-// DayText is the accessible text of one history cell: "May 12: Major outage".
+// DayText is the accessible text of one history cell: the day, its worst
+// state and how long that lasted, "May 12: Major outage, 24 h".
 func (p *Page) DayText(d Day) string {
-	return p.mustT("history_day", d.Date.Format(p.mustT("format_day")), p.StateText(d.Worst))
+	return p.mustT("history_day", d.Date.Format(p.mustT("format_day")), p.StateText(d.Worst), p.span(d.In[d.Worst]))
+}
+
+// span writes a part of a day in hours and minutes: "24 h", "7 h 30 min",
+// "45 min".
+func (p *Page) span(d time.Duration) string {
+	hours, minutes := int(d/time.Hour), int(d/time.Minute)%60
+	switch {
+	case hours > 0 && minutes == 0:
+		return p.mustT("duration_whole_hours", hours)
+	case hours > 0:
+		return p.mustT("duration_hours", hours, minutes)
+	}
+	return p.mustT("duration_minutes", minutes)
 }
 
 // IncidentList is a list of incidents together with the page showing it,
