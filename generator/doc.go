@@ -58,6 +58,8 @@
 //	until      end of a maintenance window (state maintenance only)
 //	announced  when a future post becomes public (not after timestamp)
 //	draft      true: checked, never published
+//	language   the language the post is written in (a tag such as en);
+//	           default the one its regions share, else the site's
 //
 // A post's file name without .md is its anchor on the incident page, so it
 // uses the id characters too. "all" expands to the declared regions and, per
@@ -101,6 +103,9 @@
 //	Where POST           "North America, Europe · PlayStation Network"
 //	PostTitle POST       a post's title, or one derived from its services
 //	IncidentTitle VIEW   an incident's name: its first post's title
+//	LangOf POST          the language of a post's words when it differs
+//	                     from the page's, for a lang attribute, else ""
+//	TitleLang POST       the same for its title ("" for a derived title)
 //	Rel                  the page's path below the base URL
 //	List VIEWS, One POST pair incidents or a post with the page, for partials
 //	Feeds                the feeds to announce: the scope's, then the site's

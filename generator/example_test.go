@@ -62,7 +62,8 @@ func TestExampleAllRestoredByYearEnd(t *testing.T) {
 }
 
 // TestExamplePagesTellJapan reads the rendered pages: the Japan page says
-// PSN is down, in Japanese, while North America's says it is up.
+// PSN is down, in Japanese, while North America's says it is up; the
+// overview marks the Japanese update it shows as Japanese.
 func TestExamplePagesTellJapan(t *testing.T) {
 	out := build(t, exampleFS(t), Options{Now: at("2011-05-20T00:00:00Z")})
 	jp := string(out["regions/jp/index.html"])
@@ -70,6 +71,10 @@ func TestExamplePagesTellJapan(t *testing.T) {
 		if !strings.Contains(jp, want) {
 			t.Errorf("Japan page lacks %q", want)
 		}
+	}
+	// The Japanese update on the English overview says what it is written in.
+	if overview := string(out["index.html"]); !strings.Contains(overview, `<p lang="ja">日本でのサービス再開は`) {
+		t.Errorf("the overview does not mark the Japanese update as Japanese")
 	}
 	psn := string(out["services/psn/index.html"])
 	na, jpRow := tableRow(psn, "regions/na/"), tableRow(psn, "regions/jp/")

@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"cmp"
 	"fmt"
 	"html/template"
 	"slices"
@@ -367,6 +368,39 @@ func (p *Page) PostTitle(post *Post) string {
 		}
 	}
 	return p.mustT("derived_title", strings.Join(names, ", "), p.StateText(post.State))
+}
+
+// LangOf is the language a post's words are in when it differs from the
+// page's, for a lang attribute, else "": its language: key, else the
+// language its regions share, else the site's. A post for Japan alone is
+// Japanese, on the overview too, so that screen readers read it with a
+// Japanese voice.
+func (p *Page) LangOf(post *Post) string {
+	lang := post.Language
+	for _, pair := range post.Pairs {
+		if post.Language != "" {
+			break
+		}
+		l := cmp.Or(p.Site.Region(pair.Region).Language, p.Site.Language)
+		if lang != "" && l != lang {
+			lang = p.Site.Language
+			break
+		}
+		lang = l
+	}
+	if lang = cmp.Or(lang, p.Site.Language); lang == p.Lang {
+		return ""
+	}
+	return lang
+}
+
+// TitleLang is LangOf for a post's title: "" for a title derived from the
+// post's services and state, which is in the page's language.
+func (p *Page) TitleLang(post *Post) string {
+	if post.Title == "" {
+		return ""
+	}
+	return p.LangOf(post)
 }
 
 // IncidentTitle names an incident after its first post.

@@ -32,6 +32,7 @@ type Post struct {
 	Ends      time.Time // end of the window the post is in: Until, else inherited
 	Announced time.Time
 	Draft     bool
+	Language  string // as written; "" leaves it to LangOf
 	Body      []byte
 	BodyLine  int    // file line the body starts on
 	Pairs     []Pair // region × service expanded against the site
@@ -52,6 +53,7 @@ type FrontMatter struct {
 	Until     string
 	Announced string
 	Draft     bool
+	Language  string
 
 	at     Pos              // the opening ---
 	pos    map[string]Pos   // where each key's value stands
@@ -72,7 +74,7 @@ type Pair struct {
 	Service string
 }
 
-var postKeys = []string{"title", "region", "service", "state", "timestamp", "incident", "stage", "until", "announced", "draft"}
+var postKeys = []string{"title", "region", "service", "state", "timestamp", "incident", "stage", "until", "announced", "draft", "language"}
 
 // parsePost splits a post into front-matter and body and reads the
 // front-matter; Validate then checks it against the site.
@@ -127,6 +129,8 @@ func (fm *FrontMatter) read(r *yamlReader, key string, v *yaml.Node) {
 		fm.Announced, ok = r.str(key, v, true)
 	case "incident":
 		fm.Incident, ok = r.str(key, v, true)
+	case "language":
+		fm.Language, ok = r.str(key, v, false)
 	}
 	for _, item := range items {
 		fm.items[key] = append(fm.items[key], r.pos(item))
@@ -198,7 +202,10 @@ func (post *Post) Validate(site *Site, errs *ErrorList) {
 	if !idPattern.MatchString(post.Name) {
 		errs.add(fm.at, "file name %q: use only %s, as it becomes the update's anchor", post.Name+".md", idRule)
 	}
-	post.Title, post.Draft = fm.Title, fm.Draft
+	post.Title, post.Draft, post.Language = fm.Title, fm.Draft, fm.Language
+	if fm.has("language") {
+		checkLanguage(errs, fm.pos["language"], fm.Language)
+	}
 	post.validateState(errs)
 	post.validateTimes(errs)
 	post.validateIncident(errs)

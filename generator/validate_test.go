@@ -64,7 +64,9 @@ func TestPostErrors(t *testing.T) {
 			`content/p.md:1:1: missing required key "state"`,
 			`content/p.md:1:1: missing required key "timestamp"`}},
 		{"unknown key with hint, not also missing", "---\nregion: na\nservice: psn\nstate: operational\ntimestmp: 2011-04-20T16:00:00Z\n---\n", []string{
-			`content/p.md:5:1: unknown key "timestmp" (did you mean "timestamp"?); known keys: title, region, service, state, timestamp, incident, stage, until, announced, draft`}},
+			`content/p.md:5:1: unknown key "timestmp" (did you mean "timestamp"?); known keys: title, region, service, state, timestamp, incident, stage, until, announced, draft, language`}},
+		{"language not a tag", "---\nregion: na\nservice: psn\nstate: operational\ntimestamp: 2011-04-20T16:00:00Z\nlanguage: Japanese\n---\n",
+			[]string{`content/p.md:6:11: language: "Japanese" is not a language tag such as en or ja`}},
 		{"unknown region in list", "---\nregion: [na, jpn]\nservice: psn\nstate: operational\ntimestamp: 2011-04-20T16:00:00Z\n---\n",
 			[]string{`content/p.md:2:14: unknown region "jpn" (did you mean "jp"?)`}},
 		{"unknown service", "---\nregion: na\nservice: stor\nstate: operational\ntimestamp: 2011-04-20T16:00:00Z\n---\n",
