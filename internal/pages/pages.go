@@ -76,7 +76,7 @@ func Serve(dir string) *httptest.Server {
 // chromium, chromium-browser and google-chrome on the PATH.
 func Chromium() (string, error) {
 	if exe := os.Getenv("STATUSGEN_CHROMIUM"); exe != "" {
-		return exe, nil
+		return exec.LookPath(exe)
 	}
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
 		if exe, err := exec.LookPath(name); err == nil {

@@ -119,6 +119,19 @@ func TestPageWeight(t *testing.T) {
 	}
 }
 
+// TestNoScript: the pages work with JavaScript off, as they have none.
+func TestNoScript(t *testing.T) {
+	_, sites := example(t)
+	for _, site := range sites {
+		filepath.WalkDir(site, func(p string, d os.DirEntry, err error) error {
+			if strings.HasSuffix(p, ".html") && bytes.Contains(bytes.ToLower(must(os.ReadFile(p))), []byte("<script")) {
+				t.Errorf("%s has a script", p)
+			}
+			return nil
+		})
+	}
+}
+
 func gzipped(t *testing.T, data []byte) int {
 	var b bytes.Buffer
 	w, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
