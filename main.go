@@ -162,8 +162,9 @@ func (f *flags) options() (generator.Options, error) {
 }
 
 func build(args []string, stdout, stderr io.Writer) int {
-	f := newFlags("build", "[--site DIR] [--out DIR] [--base-url URL] [--now TIME]")
+	f := newFlags("build", "[--site DIR] [--out DIR] [--base-url URL] [--now TIME] [--changed FILE]")
 	f.set.StringVar(&f.out, "out", "", "the output `folder` (default: public inside the site)")
+	changedFile := f.set.String("changed", "", "write the URLs of the output files added, changed or removed to this `file` (- for standard output), for a CDN purge")
 	f.set.StringVar(&f.baseURL, "base-url", "", "the site's absolute `URL`, replacing base_url in site.yaml")
 	if code := f.parse(args, stdout, stderr); code >= 0 {
 		return code
@@ -185,7 +186,7 @@ func build(args []string, stdout, stderr io.Writer) int {
 	}
 	start := time.Now()
 	var stats generator.Stats
-	err = generator.Publish(f.out, func(emit func(string, []byte) error) error {
+	changes, err := generator.Publish(f.out, func(emit func(string, []byte) error) error {
 		stats, err = generator.Generate(opts, emit)
 		return err
 	})
@@ -194,7 +195,31 @@ func build(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "statusgen: %d pages, %d feeds, %d other files in %d ms -> %s\n",
 		stats.Pages, stats.Feeds, stats.Files, time.Since(start).Milliseconds(), f.out)
+	if *changedFile != "" {
+		if err := writeChanged(*changedFile, stats.BaseURL, changes, stdout); err != nil {
+			fmt.Fprintf(stderr, "statusgen build: --changed: %v (the site was written)\n", err)
+			return 1
+		}
+	}
 	return 0
+}
+
+// writeChanged writes one absolute URL per changed output file; a page is
+// listed both as its folder, the address readers use, and as its
+// index.html, as a CDN caches each separately.
+func writeChanged(name, base string, changes []string, stdout io.Writer) error {
+	var b strings.Builder
+	for _, p := range changes {
+		if dir, ok := strings.CutSuffix(p, "index.html"); ok {
+			b.WriteString(base + dir + "\n")
+		}
+		b.WriteString(base + p + "\n")
+	}
+	if name == "-" {
+		_, err := io.WriteString(stdout, b.String())
+		return err
+	}
+	return os.WriteFile(name, []byte(b.String()), 0o644)
 }
 
 func check(args []string, stdout, stderr io.Writer) int {

@@ -19,6 +19,8 @@ type Stats struct {
 	Pages int // HTML pages
 	Feeds int // RSS and Atom feeds
 	Files int // everything else: sitemap, assets, JSON
+
+	BaseURL string // the site's absolute URL, ending in "/"
 }
 
 // Generate runs the pipeline load -> validate -> derive status -> render and
@@ -45,7 +47,9 @@ func Generate(opts Options, emit func(path string, data []byte) error) (Stats, e
 	if len(layoutErrs) > 0 {
 		return Stats{}, layoutErrs.Err()
 	}
-	return count(jobs, len(c.Posts)), err
+	stats := count(jobs, len(c.Posts))
+	stats.BaseURL = r.site.BaseURL
+	return stats, err
 }
 
 func count(jobs []job, posts int) Stats {

@@ -363,7 +363,7 @@ func (s *Session) movedTime(st *Status) bool {
 
 // publish makes the first build: the whole site staged and swapped in.
 func (s *Session) publish(r *renderer, jobs []job, res *Rebuild) error {
-	err := Publish(s.out, func(emit func(string, []byte) error) error {
+	_, err := Publish(s.out, func(emit func(string, []byte) error) error {
 		layoutErrs, err := r.run(jobs, emit)
 		if len(layoutErrs) > 0 {
 			return layoutErrs.Err()

@@ -7,7 +7,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 )
 
 // Marker is the file that marks a folder as statusgen's output, which a
@@ -85,34 +87,41 @@ func within(p, dir string) bool {
 // When out is a symbolic link, the folder it points to is replaced. Builds
 // into one parent folder wait for each other, so that none removes another's
 // staging folder as a leftover.
-func Publish(out string, build func(emit func(path string, data []byte) error) error) error {
+//
+// It returns the output files added, changed or removed, sorted: what a CDN
+// in front of the site must forget.
+func Publish(out string, build func(emit func(path string, data []byte) error) error) ([]string, error) {
 	out = realPath(out)
 	parent, name := filepath.Split(out)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return err
+		return nil, err
 	}
 	unlock, err := lock(parent)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer unlock()
 	removeStale(parent, name)
 	stage, err := os.MkdirTemp(parent, stagePrefix(name))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer os.RemoveAll(stage) // after the swap, stage holds the old site
 	if err := os.Chmod(stage, 0o755); err != nil {
-		return err
+		return nil, err
 	}
-	w := stager{stage: stage, old: out}
+	w := &stager{stage: stage, old: out, same: map[string]bool{}}
 	if err := build(w.emit); err != nil {
-		return err
+		return nil, err
 	}
 	if err := os.WriteFile(filepath.Join(stage, Marker), []byte(markerText), 0o644); err != nil {
-		return err
+		return nil, err
 	}
-	return swap(stage, out)
+	changes := w.changes()
+	if err := swap(stage, out); err != nil {
+		return nil, err
+	}
+	return changes, nil
 }
 
 // stagePrefix names the staging folders of out; a build killed midway
@@ -128,18 +137,51 @@ func removeStale(parent, name string) {
 }
 
 // stager writes the new site into the staging folder.
-type stager struct{ stage, old string }
+type stager struct {
+	stage, old string
+	mu         sync.Mutex
+	same       map[string]bool // path -> whether the old site has it unchanged
+}
 
-func (w stager) emit(p string, data []byte) error {
+func (w *stager) emit(p string, data []byte) error {
 	dst := filepath.Join(w.stage, filepath.FromSlash(p))
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return err
 	}
 	old := filepath.Join(w.old, filepath.FromSlash(p))
-	if sameBytes(old, data) && os.Link(old, dst) == nil {
-		return nil // unchanged: keep the old file and its mtime
+	same := sameBytes(old, data) && os.Link(old, dst) == nil // unchanged: keep the old file and its mtime
+	w.mu.Lock()
+	w.same[p] = same
+	w.mu.Unlock()
+	if same {
+		return nil
 	}
 	return os.WriteFile(dst, data, 0o644)
+}
+
+// changes lists the files emitted new or changed and those of the old site
+// not emitted, the marker left out.
+func (w *stager) changes() []string {
+	var out []string
+	for p, same := range w.same {
+		if !same {
+			out = append(out, p)
+		}
+	}
+	filepath.WalkDir(w.old, func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		rel, _ := filepath.Rel(w.old, name)
+		if p := filepath.ToSlash(rel); p != Marker {
+			if _, ok := w.same[p]; !ok {
+				out = append(out, p)
+			}
+		}
+		return nil
+	})
+	slices.Sort(out)
+	return out
 }
 
 func sameBytes(path string, data []byte) bool {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -47,7 +48,7 @@ func tree(t *testing.T, dir string) map[string]string {
 func TestPublishKeepsUnchangedMtimes(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "public")
 	v1 := map[string]string{"index.html": "one", "a/index.html": "same", "gone.html": "x"}
-	if err := Publish(out, files(v1)); err != nil {
+	if _, err := Publish(out, files(v1)); err != nil {
 		t.Fatal(err)
 	}
 	old := time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -55,8 +56,13 @@ func TestPublishKeepsUnchangedMtimes(t *testing.T) {
 		os.Chtimes(filepath.Join(out, p), old, old)
 	}
 	v2 := map[string]string{"index.html": "two", "a/index.html": "same", "new.html": "n"}
-	if err := Publish(out, files(v2)); err != nil {
+	changes, err := Publish(out, files(v2))
+	if err != nil {
 		t.Fatal(err)
+	}
+	// Changed, added and removed; the unchanged file and the marker are not.
+	if want := []string{"gone.html", "index.html", "new.html"}; !slices.Equal(changes, want) {
+		t.Errorf("changes %v, want %v", changes, want)
 	}
 	got := tree(t, out)
 	delete(got, Marker)
@@ -87,11 +93,11 @@ func TestPublishKeepsUnchangedMtimes(t *testing.T) {
 func TestPublishFailureKeepsOldSite(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "public")
 	v1 := map[string]string{"index.html": "old"}
-	if err := Publish(out, files(v1)); err != nil {
+	if _, err := Publish(out, files(v1)); err != nil {
 		t.Fatal(err)
 	}
 	boom := errors.New("disk full")
-	err := Publish(out, func(emit func(string, []byte) error) error {
+	_, err := Publish(out, func(emit func(string, []byte) error) error {
 		emit("index.html", []byte("half"))
 		return boom
 	})
@@ -154,7 +160,7 @@ func TestPublishSurvivesKill(t *testing.T) {
 	}
 	out := filepath.Join(t.TempDir(), "public")
 	oldSite := siteOf("old", 200)
-	if err := Publish(out, files(oldSite)); err != nil {
+	if _, err := Publish(out, files(oldSite)); err != nil {
 		t.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -201,7 +207,7 @@ func publishChild() {
 		}
 		return nil
 	}
-	if err := Publish(os.Getenv("STATUSGEN_PUBLISH_CHILD"), build); err != nil {
+	if _, err := Publish(os.Getenv("STATUSGEN_PUBLISH_CHILD"), build); err != nil {
 		os.Exit(1)
 	}
 	os.Exit(0)
@@ -230,7 +236,7 @@ func TestPublishConcurrent(t *testing.T) {
 	slow := siteOf("slow", 200)
 	done := make(chan error)
 	go func() {
-		done <- Publish(out, func(emit func(string, []byte) error) error {
+		_, err := Publish(out, func(emit func(string, []byte) error) error {
 			for p, s := range slow {
 				if err := emit(p, []byte(s)); err != nil {
 					return err
@@ -239,9 +245,10 @@ func TestPublishConcurrent(t *testing.T) {
 			}
 			return nil
 		})
+		done <- err
 	}()
 	time.Sleep(10 * time.Millisecond)
-	if err := Publish(out, func(func(string, []byte) error) error { return errors.New("content errors") }); err == nil {
+	if _, err := Publish(out, func(func(string, []byte) error) error { return errors.New("content errors") }); err == nil {
 		t.Error("the failing build succeeded")
 	}
 	if err := <-done; err != nil {
@@ -259,13 +266,13 @@ func TestPublishConcurrent(t *testing.T) {
 func TestPublishThroughLink(t *testing.T) {
 	dir := t.TempDir()
 	target, link := filepath.Join(dir, "www"), filepath.Join(dir, "public")
-	if err := Publish(target, files(map[string]string{"index.html": "old"})); err != nil {
+	if _, err := Publish(target, files(map[string]string{"index.html": "old"})); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.Symlink("www", link); err != nil {
 		t.Fatal(err)
 	}
-	if err := Publish(link, files(map[string]string{"index.html": "new"})); err != nil {
+	if _, err := Publish(link, files(map[string]string{"index.html": "new"})); err != nil {
 		t.Fatal(err)
 	}
 	if info, err := os.Lstat(link); err != nil || info.Mode()&os.ModeSymlink == 0 {
