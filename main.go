@@ -223,7 +223,8 @@ func writeChanged(name, base string, changes []string, stdout io.Writer) error {
 }
 
 func check(args []string, stdout, stderr io.Writer) int {
-	f := newFlags("check", "[--site DIR] [--now TIME]")
+	f := newFlags("check", "[--site DIR] [--now TIME] [--strict]")
+	strict := f.set.Bool("strict", false, "exit 1 on warnings too, as on errors")
 	if code := f.parse(args, stdout, stderr); code >= 0 {
 		return code
 	}
@@ -232,11 +233,23 @@ func check(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "statusgen check: %v\n", err)
 		return 2
 	}
-	stats, err := generator.Generate(opts, func(string, []byte) error { return nil })
+	stats, warns, err := generator.Check(opts)
 	if code := report(err, "", stderr); code != 0 {
 		return code
 	}
-	fmt.Fprintf(stdout, "statusgen: %d %s, no problems\n", stats.Posts, plural(stats.Posts, "post", "posts"))
+	for _, w := range warns {
+		fmt.Fprintln(stderr, w)
+	}
+	posts := fmt.Sprintf("%d %s", stats.Posts, plural(stats.Posts, "post", "posts"))
+	switch {
+	case len(warns) == 0:
+		fmt.Fprintf(stdout, "statusgen: %s, no problems\n", posts)
+	case *strict:
+		fmt.Fprintf(stderr, "statusgen: %s, %d %s, which --strict counts as errors\n", posts, len(warns), plural(len(warns), "warning", "warnings"))
+		return 1
+	default:
+		fmt.Fprintf(stdout, "statusgen: %s, no errors, %d %s\n", posts, len(warns), plural(len(warns), "warning", "warnings"))
+	}
 	return 0
 }
 

@@ -24,6 +24,7 @@ type Site struct {
 	Language    string
 	Timezone    string
 	FeedLimit   int
+	StaleDays   int // stale_incident_days: check warns of incidents left open longer
 	WebSubHub   string
 	UnsafeHTML  bool
 	Regions     []*Region
@@ -67,13 +68,13 @@ const (
 	defaultFeedLimit = 50
 )
 
-var siteKeys = []string{"title", "description", "base_url", "home_url", "support_url", "language", "timezone", "feed_limit", "websub_hub", "unsafe_html", "regions", "services"}
+var siteKeys = []string{"title", "description", "base_url", "home_url", "support_url", "language", "timezone", "feed_limit", "stale_incident_days", "websub_hub", "unsafe_html", "regions", "services"}
 
 // parseSite reads site.yaml; problems go to errs and the result holds what
 // could be read.
 func parseSite(data []byte, errs *ErrorList) *Site {
 	r := newYAMLReader(SiteFile, 0, errs)
-	s := &Site{at: Pos{SiteFile, 1, 1}, keyPos: map[string]Pos{}, FeedLimit: defaultFeedLimit}
+	s := &Site{at: Pos{SiteFile, 1, 1}, keyPos: map[string]Pos{}, FeedLimit: defaultFeedLimit, StaleDays: DefaultStaleDays}
 	root := r.parse(data, s.at)
 	if root == nil {
 		return nil
@@ -98,6 +99,10 @@ func parseSite(data []byte, errs *ErrorList) *Site {
 		case "feed_limit":
 			if n, ok := r.integer(key, v); ok {
 				s.FeedLimit = n
+			}
+		case "stale_incident_days":
+			if n, ok := r.integer(key, v); ok {
+				s.StaleDays = n
 			}
 		case "websub_hub":
 			s.WebSubHub, _ = r.str(key, v, false)
@@ -196,6 +201,9 @@ func (s *Site) Validate(errs *ErrorList) {
 	s.Location = loadZone(errs, s.keyPos["timezone"], s.Timezone)
 	if s.FeedLimit < 1 {
 		errs.add(s.keyPos["feed_limit"], "feed_limit: must be at least 1")
+	}
+	if s.StaleDays < 1 {
+		errs.add(s.keyPos["stale_incident_days"], "stale_incident_days: must be at least 1")
 	}
 	s.validateServices(errs)
 	s.validateRegions(errs)
