@@ -284,9 +284,14 @@ func (p *Page) Banner() string {
 func (p *Page) Rel() string { return strings.TrimPrefix(p.URL, p.r.base.Path) }
 
 // DayText is the accessible text of one history cell: the day, its worst
-// state and how long that lasted, "May 12: Major outage, 24 h".
+// state and how long that lasted, "May 12: Major outage, 24 h". Today's
+// has no length, as the day is not over.
 func (p *Page) DayText(d Day) string {
-	return p.mustT("history_day", d.Date.Format(p.mustT("format_day")), p.StateText(d.Worst), p.span(d.In[d.Worst]))
+	day := d.Date.Format(p.mustT("format_day"))
+	if d.Today {
+		return p.mustT("history_today", day, p.StateText(d.Worst))
+	}
+	return p.mustT("history_day", day, p.StateText(d.Worst), p.span(d.In[d.Worst]))
 }
 
 // span writes a part of a day in hours and minutes: "24 h", "7 h 30 min",

@@ -42,6 +42,19 @@ func TestLayoutOverride(t *testing.T) {
 	}
 }
 
+// TestNewLanguage: a language is added by a strings file alone; a string
+// it lacks is shown in English.
+func TestNewLanguage(t *testing.T) {
+	fsys := smallSite(map[string]string{"layouts/i18n/de.yaml": "services_heading: Dienste\n"})
+	fsys[SiteFile].Data = []byte(strings.Replace(testSite, "language: ja", "language: de", 1))
+	jp := string(build(t, fsys, Options{Now: at("2011-05-01T00:00:00Z")})["regions/jp/index.html"])
+	for _, want := range []string{`<html lang="de">`, `>Dienste</h2>`, `>Open incidents</h2>`} {
+		if !strings.Contains(jp, want) {
+			t.Errorf("the German region page lacks %s", want)
+		}
+	}
+}
+
 func TestLayoutErrorsArePositioned(t *testing.T) {
 	tests := map[string]string{
 		"{{template \"base\" .}}\n{{define \"main\"}}\n{{.Nope}}\n{{end}}":    `layouts/404.html:3:3: executing "main" at <.Nope>: can't evaluate field Nope in type *generator.Page`,

@@ -11,6 +11,7 @@ const HistoryDays = 90
 // Day is one calendar day of a pair in a region's time zone.
 type Day struct {
 	Date  time.Time                      // midnight, in the zone
+	Today bool                           // the day of the build, counted whole
 	Worst State                          // the worst state the day saw
 	In    [MajorOutage + 1]time.Duration // time spent in each state
 }
@@ -28,6 +29,7 @@ func (st *Status) History(p Pair, loc *time.Location, n int) []Day {
 		d.Date = today.AddDate(0, 0, i-n+1)
 		spread(d, segs, d.Date, d.Date.AddDate(0, 0, 1))
 	}
+	days[n-1].Today = true
 	return days
 }
 

@@ -13,11 +13,13 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"statusgen/generator"
@@ -57,11 +59,16 @@ func BuildExample(root, out string, now time.Time) error {
 }
 
 // Serve serves a built site from the root of a loopback HTTP server, as a
-// static host would, with its 404 page for missing files.
+// static host would: a folder by its index.html, no listings, and the
+// site's 404 page for anything missing.
 func Serve(dir string) *httptest.Server {
 	files := http.FileServer(http.Dir(dir))
 	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(r.URL.Path))); err != nil {
+		name := filepath.Join(dir, filepath.FromSlash(path.Clean("/"+r.URL.Path)))
+		if info, err := os.Stat(name); err == nil && info.IsDir() {
+			name = filepath.Join(name, "index.html")
+		}
+		if _, err := os.Stat(name); err != nil {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			w.WriteHeader(http.StatusNotFound)
 			page, _ := os.ReadFile(filepath.Join(dir, "404.html"))
@@ -137,22 +144,25 @@ func (v View) String() string {
 	return fmt.Sprintf("%d-light", v.Width)
 }
 
-// Open loads url in the tab as v shows it.
-func Open(url string, v View) chromedp.Action[chromedp.Void] {
+// Open loads url in the tab as v shows it and returns the server's
+// response.
+func Open(url string, v View) chromedp.Action[*network.Response] {
 	scheme := "light"
 	if v.Dark {
 		scheme = "dark"
 	}
-	return chromedp.Steps(
-		chromedp.EmulateViewport(int64(v.Width), 800),
-		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-			_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
-				Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}},
-			})
-			return err
-		}),
-		chromedp.Navigate(url),
-	)
+	return func(ctx context.Context, t *chromedp.Target) (*network.Response, error) {
+		if _, err := chromedp.EmulateViewport(int64(v.Width), 800)(ctx, t); err != nil {
+			return nil, err
+		}
+		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}},
+		})
+		if err != nil {
+			return nil, err
+		}
+		return chromedp.NavigateResponse(url)(ctx, t)
+	}
 }
 
 // Violation is one axe-core rule a page breaks, with the elements that

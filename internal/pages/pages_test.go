@@ -16,7 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
@@ -119,13 +118,18 @@ func TestPageWeight(t *testing.T) {
 	}
 }
 
-// TestNoScript: the pages work with JavaScript off, as they have none.
+// TestNoScript: the pages and images work with JavaScript off, as they
+// have none: no script element, event handler or javascript: URL.
 func TestNoScript(t *testing.T) {
 	_, sites := example(t)
+	script := regexp.MustCompile(`(?i)<script|\son[a-z]+\s*=|javascript:`)
 	for _, site := range sites {
 		filepath.WalkDir(site, func(p string, d os.DirEntry, err error) error {
-			if strings.HasSuffix(p, ".html") && bytes.Contains(bytes.ToLower(must(os.ReadFile(p))), []byte("<script")) {
-				t.Errorf("%s has a script", p)
+			if ext := filepath.Ext(p); ext != ".html" && ext != ".svg" {
+				return nil
+			}
+			if m := script.Find(must(os.ReadFile(p))); m != nil {
+				t.Errorf("%s has a script: %s", p, m)
 			}
 			return nil
 		})
@@ -167,17 +171,25 @@ func newBrowser(t *testing.T) *browser {
 	}
 	t.Cleanup(cancel)
 	b.ctx = ctx
-	err = chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		if _, err := cdp.Call(ctx, tg, log.Enable, cdp.Empty{}); err != nil {
-			return err
-		}
-		_, err := cdp.Call(ctx, tg, network.Enable, network.EnableParams{})
-		return err
-	}))
-	if err != nil {
-		t.Fatal(err)
-	}
 	return b
+}
+
+// visit opens a page of the site as v shows it and checks that it came,
+// in v's colour scheme.
+func (b *browser) visit(t *testing.T, name, url string, v View) {
+	t.Helper()
+	b.take() // what the previous page reported late
+	resp, err := chromedp.Run(b.ctx, Open(url, v))
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	if resp.Status != 200 {
+		t.Errorf("%s: status %d", name, resp.Status)
+	}
+	dark, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`matchMedia("(prefers-color-scheme: dark)").matches`))
+	if err != nil || dark != v.Dark {
+		t.Fatalf("%s: the page is seen dark=%v (%v)", name, dark, err)
+	}
 }
 
 func (b *browser) listen(ev any) {
@@ -222,9 +234,7 @@ func TestAccessible(t *testing.T) {
 		for _, page := range checked {
 			for _, v := range Views {
 				name := fmt.Sprintf("%s /%s %s", instants[i][:10], page, v)
-				if err := chromedp.Do(b.ctx, Open(srv.URL+"/"+page, v)); err != nil {
-					t.Fatalf("%s: %v", name, err)
-				}
+				b.visit(t, name, srv.URL+"/"+page, v)
 				found, err := chromedp.Run(b.ctx, Axe(string(axe)))
 				if err != nil {
 					t.Fatalf("%s: axe: %v", name, err)
@@ -240,8 +250,8 @@ func TestAccessible(t *testing.T) {
 	}
 }
 
-// check fails the test for errors the tab logged and requests to hosts
-// other than the site's.
+// check fails the test for errors the tab logged, requests to hosts other
+// than the site's, and a page loaded without its stylesheet.
 func (b *browser) check(t *testing.T, name, site string) {
 	t.Helper()
 	errs, requests := b.take()
@@ -249,40 +259,54 @@ func (b *browser) check(t *testing.T, name, site string) {
 		t.Errorf("%s: %s", name, e)
 	}
 	host := must(url.Parse(site)).Host
+	css := false
 	for _, r := range requests {
 		if u, err := url.Parse(r); err != nil || (u.Scheme != "data" && u.Host != host) {
 			t.Errorf("%s: requested %s, not on the site's host", name, r)
 		}
+		css = css || strings.HasSuffix(r, ".css")
+	}
+	if !css {
+		t.Errorf("%s: no stylesheet was requested (requests: %v)", name, requests)
 	}
 }
 
-// TestNarrow: every page fits a 320 px wide phone without scrolling
-// sideways.
+// TestNarrow: every page fits a 320 px wide phone: neither the page nor
+// any part of it (a table in a scrolling box, say) scrolls sideways.
 func TestNarrow(t *testing.T) {
 	_, sites := example(t)
 	b := newBrowser(t)
-	site := sites[0]
-	srv := Serve(site)
-	defer srv.Close()
-	filepath.WalkDir(site, func(p string, d os.DirEntry, err error) error {
-		if !strings.HasSuffix(p, ".html") {
+	const wider = `[...document.querySelectorAll("*")].filter(e => !e.closest(".vh") && e.clientWidth > 1 &&
+		e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX != "visible").map(e => e.tagName + "." + e.className)`
+	for i, site := range sites {
+		srv := Serve(site)
+		defer srv.Close()
+		filepath.WalkDir(site, func(p string, d os.DirEntry, err error) error {
+			if !strings.HasSuffix(p, ".html") {
+				return nil
+			}
+			rel := strings.TrimSuffix(filepath.ToSlash(must(filepath.Rel(site, p))), "index.html")
+			for _, dark := range []bool{false, true} {
+				v := View{320, dark}
+				name := fmt.Sprintf("%s /%s %s", instants[i][:10], rel, v)
+				b.visit(t, name, srv.URL+"/"+rel, v)
+				wide, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if wide > v.Width {
+					t.Errorf("%s: the page is %d px wide and scrolls sideways", name, wide)
+				}
+				boxes, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](wider))
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, box := range boxes {
+					t.Errorf("%s: %s scrolls sideways", name, box)
+				}
+				b.check(t, name, srv.URL)
+			}
 			return nil
-		}
-		rel := strings.TrimSuffix(filepath.ToSlash(must(filepath.Rel(site, p))), "index.html")
-		for _, dark := range []bool{false, true} {
-			v := View{320, dark}
-			if err := chromedp.Do(b.ctx, Open(srv.URL+"/"+rel, v)); err != nil {
-				t.Fatalf("/%s: %v", rel, err)
-			}
-			wide, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if wide > v.Width {
-				t.Errorf("/%s at %s: the page is %d px wide and scrolls sideways", rel, v, wide)
-			}
-			b.check(t, "/"+rel+" "+v.String(), srv.URL)
-		}
-		return nil
-	})
+		})
+	}
 }

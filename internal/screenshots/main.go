@@ -74,7 +74,7 @@ func run(out, at string) error {
 	}
 	for _, s := range shots {
 		for _, v := range pages.Views {
-			if err := chromedp.Do(tab, pages.Open(srv.URL+"/"+s.path, v)); err != nil {
+			if _, err := chromedp.Run(tab, pages.Open(srv.URL+"/"+s.path, v)); err != nil {
 				return err
 			}
 			png, err := chromedp.Run(tab, chromedp.FullScreenshot(100))
