@@ -40,7 +40,8 @@ const usage = `statusgen turns Markdown posts into a status site.
 
 Usage:
   statusgen build [--site DIR] [--out DIR] [--base-url URL] [--now TIME]
-  statusgen check [--site DIR] [--now TIME]
+  statusgen check [--site DIR] [--now TIME] [--strict]
+  statusgen new [--region ID] [--service ID] --state STATE [--incident ID] [--stage S] "Title"
   statusgen watch [--site DIR] [--out DIR] [--now TIME]
   statusgen serve [--site DIR] [--out DIR] [--addr 127.0.0.1:8080]
 
@@ -50,6 +51,7 @@ Run "statusgen COMMAND --help" for a command's flags.
 var commands = map[string]func(args []string, stdout, stderr io.Writer) int{
 	"build": build,
 	"check": check,
+	"new":   newPost,
 	"watch": watchSite,
 	"serve": serveSite,
 }
@@ -100,21 +102,33 @@ func (f *flags) usage(w io.Writer) {
 // parse reads the flags; a mistake is a usage error with a did-you-mean
 // hint. It returns -1 to go on, else the exit code.
 func (f *flags) parse(args []string, stdout, stderr io.Writer) int {
-	err := f.set.Parse(args)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		f.usage(stdout)
-		return 0
-	case err != nil:
-		fmt.Fprintf(stderr, "statusgen %s: %v%s\n\n", f.set.Name(), err, f.hint(err))
-		f.usage(stderr)
-		return 2
-	case f.set.NArg() > 0:
-		fmt.Fprintf(stderr, "statusgen %s: unexpected argument %q\n\n", f.set.Name(), f.set.Arg(0))
-		f.usage(stderr)
-		return 2
+	return f.parseWith(args, nil, stdout, stderr)
+}
+
+// parseWith is parse for a command that takes arguments besides flags:
+// they go to rest, in order, and may stand before, between or after the
+// flags.
+func (f *flags) parseWith(args []string, rest *[]string, stdout, stderr io.Writer) int {
+	for {
+		err := f.set.Parse(args)
+		switch {
+		case errors.Is(err, flag.ErrHelp):
+			f.usage(stdout)
+			return 0
+		case err != nil:
+			fmt.Fprintf(stderr, "statusgen %s: %v%s\n\n", f.set.Name(), err, f.hint(err))
+			f.usage(stderr)
+			return 2
+		case f.set.NArg() == 0:
+			return -1
+		case rest == nil:
+			fmt.Fprintf(stderr, "statusgen %s: unexpected argument %q\n\n", f.set.Name(), f.set.Arg(0))
+			f.usage(stderr)
+			return 2
+		}
+		*rest = append(*rest, f.set.Arg(0))
+		args = f.set.Args()[1:]
 	}
-	return -1
 }
 
 func (f *flags) hint(err error) string {
@@ -251,6 +265,81 @@ func check(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "statusgen: %s, no errors, %d %s\n", posts, len(warns), plural(len(warns), "warning", "warnings"))
 	}
 	return 0
+}
+
+func newPost(args []string, stdout, stderr io.Writer) int {
+	f := newFlags("new", `[--region ID] [--service ID] --state STATE [--incident ID] [--stage S] "Title"`)
+	var n generator.NewPost
+	region := f.set.String("region", "", "the region `ids`, comma-separated, or all (default: those of the incident's latest update)")
+	service := f.set.String("service", "", "the service `ids`, comma-separated, or all (default: those of the incident's latest update)")
+	f.set.StringVar(&n.State, "state", "", "the `state` readers see: operational, maintenance, degraded, partial_outage or major_outage (required)")
+	f.set.StringVar(&n.Incident, "incident", "", "the incident `id` the post updates or starts")
+	f.set.StringVar(&n.Stage, "stage", "", "the `stage`: investigating, identified, monitoring or resolved (default: derived)")
+	var title []string
+	if code := f.parseWith(args, &title, stdout, stderr); code >= 0 {
+		return code
+	}
+	fail := func(code int, format string, a ...any) int {
+		fmt.Fprintf(stderr, "statusgen new: "+format+"\n", a...)
+		return code
+	}
+	n.Title = strings.Join(title, " ")
+	n.Region, n.Service = ids(*region), ids(*service)
+	if n.State == "" {
+		return fail(2, "--state is required: operational, maintenance, degraded, partial_outage or major_outage")
+	}
+	now, err := f.buildTime()
+	if err != nil {
+		return fail(2, "%v", err)
+	}
+	n.Time = now.In(time.Local) // the author's offset, as they would type it
+	root, err := os.OpenRoot(f.site)
+	if err != nil {
+		return fail(2, "--site: %v", err)
+	}
+	defer root.Close()
+	var errs generator.ErrorList
+	c := generator.Load(root.FS(), &errs)
+	if c.Site == nil {
+		return report(errs.Err(), "", stderr)
+	}
+	c.Validate(&errs) // other posts' mistakes are check's business
+	p, text, err := n.Compose(c)
+	if err != nil {
+		return fail(2, "%v", err)
+	}
+	name := filepath.Join(f.site, filepath.FromSlash(p))
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		return fail(1, "%v", err)
+	}
+	file, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if errors.Is(err, fs.ErrExist) {
+		return fail(1, "%s exists already; give the post another title", name)
+	}
+	if err != nil {
+		return fail(1, "%v", err)
+	}
+	_, err = file.Write(text)
+	if cerr := file.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(name)
+		return fail(1, "%v", err)
+	}
+	fmt.Fprintln(stdout, name)
+	return 0
+}
+
+// ids splits a comma-separated list of ids.
+func ids(list string) []string {
+	var out []string
+	for _, id := range strings.Split(list, ",") {
+		if id = strings.TrimSpace(id); id != "" {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // report prints content errors one per line, or a write failure, and
