@@ -45,10 +45,10 @@ func Root() (string, error) {
 }
 
 // BuildExample builds the repository's example site as of now into the
-// folder out.
-func BuildExample(root, out string, now time.Time) error {
+// folder out, for baseURL ("" keeps site.yaml's).
+func BuildExample(root, out string, now time.Time, baseURL string) error {
 	repo := os.DirFS(root)
-	_, err := generator.Generate(generator.Options{Site: repo, Defaults: repo, Now: now}, func(p string, data []byte) error {
+	_, err := generator.Generate(generator.Options{Site: repo, Defaults: repo, Now: now, BaseURL: baseURL}, func(p string, data []byte) error {
 		name := filepath.Join(out, filepath.FromSlash(p))
 		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 			return err
@@ -58,12 +58,14 @@ func BuildExample(root, out string, now time.Time) error {
 	return err
 }
 
-// Serve serves a built site from the root of a loopback HTTP server, as a
-// static host would: a folder by its index.html, no listings, and the
-// site's 404 page for anything missing.
-func Serve(dir string) *httptest.Server {
+// Serve serves a built site from the root of a loopback HTTP server.
+func Serve(dir string) *httptest.Server { return httptest.NewServer(Handler(dir)) }
+
+// Handler serves a built site as a static host would: a folder by its
+// index.html, no listings, and the site's 404 page for anything missing.
+func Handler(dir string) http.Handler {
 	files := http.FileServer(http.Dir(dir))
-	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		name := filepath.Join(dir, filepath.FromSlash(path.Clean("/"+r.URL.Path)))
 		if info, err := os.Stat(name); err == nil && info.IsDir() {
 			name = filepath.Join(name, "index.html")
@@ -76,7 +78,7 @@ func Serve(dir string) *httptest.Server {
 			return
 		}
 		files.ServeHTTP(w, r)
-	}))
+	})
 }
 
 // Chromium finds the browser: $STATUSGEN_CHROMIUM, else the first of

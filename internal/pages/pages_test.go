@@ -52,7 +52,7 @@ func example(t *testing.T) (root string, sites []string) {
 	for _, at := range instants {
 		now, _ := time.Parse(time.RFC3339, at)
 		out := filepath.Join(t.TempDir(), at[:10])
-		if err := BuildExample(root, out, now); err != nil {
+		if err := BuildExample(root, out, now, ""); err != nil {
 			t.Fatal(err)
 		}
 		sites = append(sites, out)

@@ -55,7 +55,7 @@ func run(out, at string) error {
 		return err
 	}
 	defer os.RemoveAll(site)
-	if err := pages.BuildExample(root, site, now); err != nil {
+	if err := pages.BuildExample(root, site, now, ""); err != nil {
 		return err
 	}
 	srv := pages.Serve(site)
