@@ -58,10 +58,10 @@ func (n NewPost) Compose(c *Content) (string, []byte, error) {
 			return "", nil, fmt.Errorf("give --region and --service, or --incident to take them from an incident")
 		}
 	}
-	if err := checkIDs("region", n.Region, regionIDs(site)); err != nil {
+	if err := checkIDs("region", n.Region, site.regionIDs()); err != nil {
 		return "", nil, err
 	}
-	if err := checkIDs("service", n.Service, serviceIDs(site)); err != nil {
+	if err := checkIDs("service", n.Service, site.serviceIDs()); err != nil {
 		return "", nil, err
 	}
 	var b strings.Builder
@@ -104,22 +104,6 @@ func incidentIDs(posts []*Post) []string {
 	var ids []string
 	for _, p := range posts {
 		ids = append(ids, p.Incident)
-	}
-	return ids
-}
-
-func regionIDs(s *Site) []string {
-	var ids []string
-	for _, r := range s.Regions {
-		ids = append(ids, r.ID)
-	}
-	return ids
-}
-
-func serviceIDs(s *Site) []string {
-	var ids []string
-	for _, v := range s.Services {
-		ids = append(ids, v.ID)
 	}
 	return ids
 }

@@ -37,7 +37,7 @@ func warnings(c *Content, st *Status, outputs map[string]bool) ErrorList {
 	for _, p := range posts {
 		if p.Timestamp.After(st.Now) && p.State != Maintenance {
 			w.add(p.fm.pos["timestamp"], "warning: timestamp is %s ahead of now: readers see this %s post only from then (announced: shows it earlier); planned work takes state maintenance",
-				span(p.Timestamp.Sub(st.Now)), p.State)
+				roughly(p.Timestamp.Sub(st.Now)), p.State)
 		}
 		if emptyBody(p.Body) {
 			w.add(Pos{p.Path, max(p.BodyLine, 1), 1}, "warning: the post has no text: readers see only its title and state")
@@ -55,7 +55,7 @@ func warnStale(w *ErrorList, st *Status) {
 	for _, v := range st.Views(Scope{}) {
 		if v.Open && v.Latest != nil && st.Now.Sub(v.Latest.Timestamp) > limit {
 			w.add(v.Latest.fm.at, "warning: incident %q is still open and its latest update is %s old (stale_incident_days: %d): post an update, or resolve it",
-				v.ID, span(st.Now.Sub(v.Latest.Timestamp)), st.Site.StaleDays)
+				v.ID, roughly(st.Now.Sub(v.Latest.Timestamp)), st.Site.StaleDays)
 		}
 	}
 }
@@ -168,8 +168,8 @@ func (p *Post) linkPos(dest []byte) Pos {
 	return Pos{p.Path, line, col}
 }
 
-// span writes a length of time for a warning: "3 d 4 h", "5 h", "20 min".
-func span(d time.Duration) string {
+// roughly writes a length of time for a warning: "3 d 4 h", "5 h", "20 min".
+func roughly(d time.Duration) string {
 	days, hours, minutes := int(d/(24*time.Hour)), int(d/time.Hour)%24, int(d/time.Minute)%60
 	switch {
 	case days > 0 && hours > 0:
