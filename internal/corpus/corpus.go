@@ -12,8 +12,12 @@ import (
 	"time"
 )
 
-// Start is the first post's time; posts follow every few hours.
-var Start = time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC)
+// Start is the first post's time; posts follow every few hours, closer for
+// large sites, so that the last is before 2020 and all are past.
+var Start = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// step is the longest gap between two posts, in minutes.
+func step(n int) int { return max(20, min(600, 10_000_000/n)) }
 
 var words = strings.Fields(`we are investigating reports of errors when signing in some players may
 see slow loading times the team has identified the cause and is rolling out a fix monitoring
@@ -36,7 +40,7 @@ func Write(dir string, n, regions, services int, seed uint64) error {
 		updates := 2 + rng.IntN(4)
 		region, service := fmt.Sprintf("r%d", rng.IntN(regions)), fmt.Sprintf("s%d", rng.IntN(services))
 		for u := 0; u < updates && i < n; u, i = u+1, i+1 {
-			t = t.Add(time.Duration(10+rng.IntN(600)) * time.Minute)
+			t = t.Add(time.Duration(10+rng.IntN(step(n)-10)) * time.Minute)
 			state := []string{"major_outage", "partial_outage", "degraded"}[rng.IntN(3)]
 			if u == updates-1 {
 				state = "operational"
@@ -55,7 +59,7 @@ func Write(dir string, n, regions, services int, seed uint64) error {
 
 // Last is the time after every post Write made for n posts: a build
 // instant at which all of them are past.
-func Last(n int) time.Time { return Start.Add(time.Duration(n) * 611 * time.Minute) }
+func Last(n int) time.Time { return Start.Add(time.Duration(n*step(n)) * time.Minute) }
 
 func siteYAML(regions, services int) string {
 	var b strings.Builder
