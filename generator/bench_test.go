@@ -10,6 +10,35 @@ import (
 	"statusgen/internal/corpus"
 )
 
+// BenchmarkBuild times a full build into a fresh output folder, as CI
+// makes on every merge, for 1,000 and 10,000 posts (10 regions, 20
+// services), per post and with allocations.
+func BenchmarkBuild(b *testing.B) {
+	for _, posts := range []int{1000, 10000} {
+		b.Run(fmt.Sprint(posts), func(b *testing.B) {
+			dir := b.TempDir()
+			if err := corpus.Write(dir, posts, 10, 20, 1); err != nil {
+				b.Fatal(err)
+			}
+			opts := Options{Site: os.DirFS(dir), Defaults: os.DirFS(".."), Now: corpus.Last(posts)}
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				out := filepath.Join(dir, fmt.Sprint("public", i))
+				if _, err := Publish(out, func(emit func(string, []byte) error) error {
+					_, err := Generate(opts, emit)
+					return err
+				}); err != nil {
+					b.Fatal(err)
+				}
+				b.StopTimer()
+				os.RemoveAll(out)
+				b.StartTimer()
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/float64(posts), "µs/post")
+		})
+	}
+}
+
 // BenchmarkRebuild times a session's rebuild after one post of a
 // 10,000-post site changed, without the watcher: the part of a save's time
 // that is ours to cut. Profile it with -cpuprofile.

@@ -1,0 +1,316 @@
+// Command compare measures statusgen's full build against Hugo's and
+// against the floor, in one run on one machine:
+//
+//	go run ./internal/compare                 # 10,000 posts, 5 runs each
+//	go run ./internal/compare --linear        # statusgen at 10,000 and 100,000 posts
+//
+// It writes a corpus (10 regions, 20 services), builds statusgen from this
+// repository, turns the corpus into a Hugo site (taxonomies region and
+// service, minimal layouts: a page per post, list pages and RSS per region
+// and per service), then builds both into a fresh folder each run,
+// alternating, and prints the medians, their ratio and each one's peak RSS.
+// The floor is reading the posts, parsing their YAML and rendering their
+// Markdown with goldmark on all cores, writing nothing. Method and results:
+// docs/BENCHMARKS.md.
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+	"gopkg.in/yaml.v3"
+
+	"statusgen/internal/corpus"
+)
+
+func main() {
+	posts := flag.Int("posts", 10000, "posts in the corpus")
+	runs := flag.Int("runs", 5, "builds of each tool")
+	linear := flag.Bool("linear", false, "build with statusgen only, at --posts and ten times as many")
+	work := flag.String("work", "", "keep the corpora and outputs in this `folder` (default: a temporary one, removed)")
+	flag.Parse()
+	if err := run(*posts, *runs, *linear, *work); err != nil {
+		fmt.Fprintln(os.Stderr, "compare:", err)
+		os.Exit(1)
+	}
+}
+
+func run(posts, runs int, linear bool, work string) error {
+	if work == "" {
+		dir, err := os.MkdirTemp("", "statusgen-compare-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		work = dir
+	}
+	sg := filepath.Join(work, "statusgen")
+	if out, err := exec.Command("go", "build", "-o", sg, ".").CombinedOutput(); err != nil {
+		return fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	fmt.Printf("machine: %d cores, %s; %s\n", runtime.NumCPU(), cpuName(), runtime.Version())
+	if linear {
+		var base time.Duration
+		for _, n := range []int{posts, 10 * posts} {
+			site, err := makeCorpus(work, n)
+			if err != nil {
+				return err
+			}
+			m, err := measure(runs, func(i int) *exec.Cmd { return statusgen(sg, site, n, i) })
+			if err != nil {
+				return err
+			}
+			fmt.Printf("statusgen, %d posts: median %v, peak RSS %d MiB\n", n, m.median.Round(time.Millisecond), m.rss>>20)
+			if base == 0 {
+				base = m.median
+			} else {
+				fmt.Printf("ratio: %.2f× the time for ten times the posts\n", float64(m.median)/float64(base))
+			}
+		}
+		return nil
+	}
+	hugo, err := exec.LookPath("hugo")
+	if err != nil {
+		return fmt.Errorf("no hugo on the PATH (Debian package hugo)")
+	}
+	version, _ := exec.Command(hugo, "version").Output()
+	fmt.Printf("hugo: %s", version)
+	site, err := makeCorpus(work, posts)
+	if err != nil {
+		return err
+	}
+	hsite := filepath.Join(work, "hugo")
+	if err := hugoSite(site, hsite); err != nil {
+		return err
+	}
+	var sgTimes, hugoTimes []time.Duration
+	var sgRSS, hugoRSS int64
+	for i := range runs { // alternating, so that both see the same machine
+		for _, tool := range []string{"hugo", "statusgen"} {
+			var cmd *exec.Cmd
+			if tool == "hugo" {
+				cmd = exec.Command(hugo, "--quiet", "--source", hsite, "--destination", filepath.Join(work, fmt.Sprint("hugo-out", i)))
+			} else {
+				cmd = statusgen(sg, site, posts, i)
+			}
+			took, rss, err := timed(cmd)
+			if err != nil {
+				return err
+			}
+			if tool == "hugo" {
+				hugoTimes, hugoRSS = append(hugoTimes, took), max(hugoRSS, rss)
+			} else {
+				sgTimes, sgRSS = append(sgTimes, took), max(sgRSS, rss)
+			}
+		}
+	}
+	files := func(dir string) int {
+		n := 0
+		filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				n++
+			}
+			return nil
+		})
+		return n
+	}
+	floors, err := floor(site, runs)
+	if err != nil {
+		return err
+	}
+	h, s, f := median(hugoTimes), median(sgTimes), median(floors)
+	fmt.Printf("posts: %d; files written: hugo %d, statusgen %d\n", posts, files(filepath.Join(work, "hugo-out0")), files(filepath.Join(work, "sg-out0")))
+	fmt.Printf("hugo:      median %v of %v, peak RSS %d MiB\n", h.Round(time.Millisecond), rounded(hugoTimes), hugoRSS>>20)
+	fmt.Printf("statusgen: median %v of %v, peak RSS %d MiB\n", s.Round(time.Millisecond), rounded(sgTimes), sgRSS>>20)
+	fmt.Printf("floor:     median %v of %v (read, YAML, Markdown on %d cores; nothing written)\n", f.Round(time.Millisecond), rounded(floors), runtime.NumCPU())
+	fmt.Printf("statusgen / hugo = %.2f; statusgen / floor = %.2f\n", float64(s)/float64(h), float64(s)/float64(f))
+	return nil
+}
+
+func makeCorpus(work string, n int) (string, error) {
+	site := filepath.Join(work, fmt.Sprint("site", n))
+	if _, err := os.Stat(filepath.Join(site, "content")); err == nil {
+		return site, nil
+	}
+	return site, corpus.Write(site, n, 10, 20, 1)
+}
+
+// statusgen builds the corpus into a fresh folder; --now puts every post in
+// the past whatever the day.
+func statusgen(sg, site string, n, i int) *exec.Cmd {
+	return exec.Command(sg, "build", "--site", site, "--out", filepath.Join(filepath.Dir(site), fmt.Sprint("sg-out", i)),
+		"--now", corpus.Last(n).Format(time.RFC3339))
+}
+
+type measured struct {
+	median time.Duration
+	rss    int64
+}
+
+func measure(runs int, cmd func(i int) *exec.Cmd) (measured, error) {
+	var m measured
+	var times []time.Duration
+	for i := range runs {
+		took, rss, err := timed(cmd(i))
+		if err != nil {
+			return m, err
+		}
+		times, m.rss = append(times, took), max(m.rss, rss)
+	}
+	m.median = median(times)
+	return m, nil
+}
+
+// timed runs a command and returns its wall time and peak resident set.
+func timed(cmd *exec.Cmd) (time.Duration, int64, error) {
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		return 0, 0, fmt.Errorf("%s: %v\n%s", cmd.Args[0], err, stderr.String())
+	}
+	took := time.Since(start)
+	rss := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss * 1024 // KiB on Linux
+	return took, rss, nil
+}
+
+func median(ds []time.Duration) time.Duration {
+	s := slices.Sorted(slices.Values(ds))
+	return s[len(s)/2]
+}
+
+func rounded(ds []time.Duration) []time.Duration {
+	var out []time.Duration
+	for _, d := range ds {
+		out = append(out, d.Round(10*time.Millisecond))
+	}
+	return out
+}
+
+func cpuName() string {
+	data, _ := os.ReadFile("/proc/cpuinfo")
+	for _, line := range strings.Split(string(data), "\n") {
+		if name, ok := strings.CutPrefix(line, "model name\t: "); ok {
+			return name
+		}
+	}
+	return runtime.GOARCH
+}
+
+// hugoSite turns the corpus into a Hugo site: each post becomes a page
+// dated by its timestamp, its region and service taxonomy terms.
+func hugoSite(site, hsite string) error {
+	config := `baseURL = "https://status.example.com/"
+title = "Benchmark Status"
+disableKinds = ["sitemap", "robotsTXT", "404"]
+[taxonomies]
+  region = "region"
+  service = "service"
+`
+	layouts := map[string]string{
+		"_default/baseof.html": `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ .Title }}</title></head><body><main>{{ block "main" . }}{{ end }}</main></body></html>`,
+		"_default/single.html": `{{ define "main" }}<h1>{{ .Title }}</h1><p>{{ .Params.state }} · {{ .Date.Format "2006-01-02 15:04" }} · {{ delimit .Params.region ", " }} · {{ delimit .Params.service ", " }}</p>{{ .Content }}{{ end }}`,
+		"_default/list.html":   `{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ .Params.state }}</li>{{ end }}</ul>{{ end }}`,
+		"_default/terms.html":  `{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}`,
+		"index.html":           `{{ define "main" }}<h1>{{ .Site.Title }}</h1><ul>{{ range first 50 .Site.RegularPages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}`,
+	}
+	if err := os.MkdirAll(hsite, 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(hsite, "config.toml"), []byte(config), 0o644); err != nil {
+		return err
+	}
+	for name, text := range layouts {
+		p := filepath.Join(hsite, "layouts", name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			return err
+		}
+	}
+	src := filepath.Join(site, "content", "posts")
+	return filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		// Hugo dates pages by date:, and wants taxonomy terms as lists.
+		text := string(data)
+		for _, key := range []string{"region", "service"} {
+			text = strings.Replace(text, "\n"+key+": ", "\n"+key+": \n  - ", 1)
+		}
+		text = strings.Replace(text, "\ntimestamp: ", "\ndate: ", 1)
+		rel, _ := filepath.Rel(src, p)
+		dst := filepath.Join(hsite, "content", "posts", rel)
+		os.MkdirAll(filepath.Dir(dst), 0o755)
+		return os.WriteFile(dst, []byte(text), 0o644)
+	})
+}
+
+// floor reads every post, parses its front-matter as YAML and renders its
+// body with goldmark, on all cores, writing nothing: what any generator of
+// these posts must do. It returns the time of each run.
+func floor(site string, runs int) ([]time.Duration, error) {
+	var paths []string
+	filepath.WalkDir(filepath.Join(site, "content", "posts"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			paths = append(paths, p)
+		}
+		return nil
+	})
+	md := goldmark.New(goldmark.WithExtensions(extension.GFM))
+	var times []time.Duration
+	for range runs {
+		start := time.Now()
+		work := make(chan string)
+		var wg sync.WaitGroup
+		var failed error
+		var mu sync.Mutex
+		for range runtime.GOMAXPROCS(0) {
+			wg.Go(func() {
+				var out bytes.Buffer
+				for p := range work {
+					data, err := os.ReadFile(p)
+					front, body, ok := bytes.Cut(bytes.TrimPrefix(data, []byte("---\n")), []byte("\n---\n"))
+					var fm map[string]any
+					if err == nil && ok {
+						err = yaml.Unmarshal(front, &fm)
+					}
+					out.Reset()
+					if err == nil {
+						err = md.Convert(body, &out)
+					}
+					if err != nil {
+						mu.Lock()
+						failed = fmt.Errorf("%s: %v", p, err)
+						mu.Unlock()
+					}
+				}
+			})
+		}
+		for _, p := range paths {
+			work <- p
+		}
+		close(work)
+		wg.Wait()
+		if failed != nil {
+			return nil, failed
+		}
+		times = append(times, time.Since(start))
+	}
+	return times, nil
+}
