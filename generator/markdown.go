@@ -1,9 +1,11 @@
 package generator
 
 import (
+	"bufio"
 	"bytes"
 	"html/template"
 	"net/url"
+	"sync"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -34,16 +36,34 @@ func newMarkdown(unsafe bool) goldmark.Markdown {
 // raw HTML off, goldmark escapes everything the author wrote. A non-nil
 // base makes links and images absolute against it.
 func renderBody(md goldmark.Markdown, p *Post, base *url.URL) (template.HTML, error) {
-	var buf bytes.Buffer
+	o := outputs.Get().(*output)
+	defer outputs.Put(o)
+	o.buf.Reset()
+	o.w.Reset(&o.buf)
 	ctx := parser.NewContext()
 	if base != nil {
 		ctx.Set(baseKey, base)
 	}
-	if err := md.Convert(p.Body, &buf, parser.WithContext(ctx)); err != nil {
+	if err := md.Convert(p.Body, o.w, parser.WithContext(ctx)); err != nil {
 		return "", err
 	}
-	return template.HTML(buf.String()), nil
+	o.w.Flush()
+	return template.HTML(o.buf.String()), nil
 }
+
+// output is a buffer with a buffered writer on it. goldmark writes through
+// a bufio.Writer and makes a new one unless given one; thousands of bodies
+// a build made that a tenth of all allocation.
+type output struct {
+	buf bytes.Buffer
+	w   *bufio.Writer
+}
+
+var outputs = sync.Pool{New: func() any {
+	o := &output{}
+	o.w = bufio.NewWriter(&o.buf)
+	return o
+}}
 
 var baseKey = parser.NewContextKey()
 

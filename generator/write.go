@@ -111,6 +111,9 @@ func Publish(out string, build func(emit func(path string, data []byte) error) e
 		return nil, err
 	}
 	w := &stager{stage: stage, old: out, same: map[string]bool{}}
+	if _, err := os.Lstat(out); err != nil {
+		w.old = "" // nothing to carry over: no need to look
+	}
 	if err := build(w.emit); err != nil {
 		return nil, err
 	}
@@ -138,18 +141,25 @@ func removeStale(parent, name string) {
 
 // stager writes the new site into the staging folder.
 type stager struct {
-	stage, old string
+	stage, old string // old is "" when there is no old site
 	mu         sync.Mutex
 	same       map[string]bool // path -> whether the old site has it unchanged
+	dirs       sync.Map        // folders made in stage
 }
 
 func (w *stager) emit(p string, data []byte) error {
 	dst := filepath.Join(w.stage, filepath.FromSlash(p))
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return err
+	if dir := filepath.Dir(dst); !w.made(dir) {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		w.dirs.Store(dir, true)
 	}
-	old := filepath.Join(w.old, filepath.FromSlash(p))
-	same := sameBytes(old, data) && os.Link(old, dst) == nil // unchanged: keep the old file and its mtime
+	same := false
+	if w.old != "" {
+		old := filepath.Join(w.old, filepath.FromSlash(p))
+		same = sameBytes(old, data) && os.Link(old, dst) == nil // unchanged: keep the old file and its mtime
+	}
 	w.mu.Lock()
 	w.same[p] = same
 	w.mu.Unlock()
@@ -157,6 +167,11 @@ func (w *stager) emit(p string, data []byte) error {
 		return nil
 	}
 	return os.WriteFile(dst, data, 0o644)
+}
+
+func (w *stager) made(dir string) bool {
+	_, ok := w.dirs.Load(dir)
+	return ok
 }
 
 // changes lists the files emitted new or changed and those of the old site
@@ -167,6 +182,10 @@ func (w *stager) changes() []string {
 		if !same {
 			out = append(out, p)
 		}
+	}
+	if w.old == "" {
+		slices.Sort(out)
+		return out
 	}
 	filepath.WalkDir(w.old, func(name string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
