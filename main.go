@@ -167,12 +167,12 @@ func (f *flags) options() (generator.Options, error) {
 	if err != nil {
 		return generator.Options{}, err
 	}
-	root, err := os.OpenRoot(f.site)
+	site, err := generator.OpenSite(f.site)
 	if err != nil {
 		return generator.Options{}, fmt.Errorf("--site: %v", err)
 	}
 	layouts, _ := fs.Sub(defaults, ".")
-	return generator.Options{Site: root.FS(), Defaults: layouts, Now: now, BaseURL: f.baseURL}, nil
+	return generator.Options{Site: site, Defaults: layouts, Now: now, BaseURL: f.baseURL}, nil
 }
 
 func build(args []string, stdout, stderr io.Writer) int {
@@ -293,13 +293,13 @@ func newPost(args []string, stdout, stderr io.Writer) int {
 		return fail(2, "%v", err)
 	}
 	n.Time = now.In(time.Local) // the author's offset, as they would type it
-	root, err := os.OpenRoot(f.site)
+	site, err := generator.OpenSite(f.site)
 	if err != nil {
 		return fail(2, "--site: %v", err)
 	}
-	defer root.Close()
+	defer site.Close()
 	var errs generator.ErrorList
-	c := generator.Load(root.FS(), &errs)
+	c := generator.Load(site, &errs)
 	if c.Site == nil {
 		return report(errs.Err(), "", stderr)
 	}

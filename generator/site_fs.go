@@ -1,0 +1,60 @@
+package generator
+
+import (
+	"io/fs"
+	"os"
+)
+
+// SiteFS reads a site folder so that nothing outside it can be read,
+// through links or "..": os.Root's rules. Where the system resolves a whole
+// path beneath a folder in one call (Linux's openat2), files are opened
+// that way: os.Root walks every folder of a path on each open, which made
+// a third of the time of loading 10,000 posts.
+type SiteFS struct {
+	root *os.Root
+	fs.FS
+	dir *os.File // the folder, for openat2; nil where that is missing
+	fd  int      // dir's descriptor
+}
+
+// OpenSite opens the site folder dir for a build; Close the result when
+// done.
+func OpenSite(dir string) (*SiteFS, error) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, err
+	}
+	s := &SiteFS{root: root, FS: root.FS()}
+	if s.dir = openBeneathDir(dir); s.dir != nil {
+		s.fd = int(s.dir.Fd())
+	}
+	return s, nil
+}
+
+// Close releases the folder.
+func (s *SiteFS) Close() error {
+	if s.dir != nil {
+		s.dir.Close()
+	}
+	return s.root.Close()
+}
+
+func (s *SiteFS) Open(name string) (fs.File, error) {
+	if !fs.ValidPath(name) {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
+	}
+	if s.dir != nil {
+		if f, ok := openBeneath(s.fd, name); ok {
+			return f, nil
+		}
+	}
+	return s.FS.Open(name)
+}
+
+// The rest is os.Root's, which embedding alone would hide behind Open.
+
+func (s *SiteFS) ReadDir(name string) ([]fs.DirEntry, error) { return fs.ReadDir(s.FS, name) }
+func (s *SiteFS) ReadFile(name string) ([]byte, error)       { return fs.ReadFile(s.FS, name) }
+func (s *SiteFS) Stat(name string) (fs.FileInfo, error)      { return fs.Stat(s.FS, name) }
+func (s *SiteFS) Lstat(name string) (fs.FileInfo, error)     { return fs.Lstat(s.FS, name) }
+func (s *SiteFS) ReadLink(name string) (string, error)       { return fs.ReadLink(s.FS, name) }
