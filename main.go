@@ -41,7 +41,7 @@ const usage = `statusgen turns Markdown posts into a status site.
 Usage:
   statusgen build [--site DIR] [--out DIR] [--base-url URL] [--now TIME]
   statusgen check [--site DIR] [--now TIME] [--strict]
-  statusgen new [--region ID] [--service ID] --state STATE [--incident ID] [--stage S] "Title"
+  statusgen new [--site DIR] [--region ID] [--service ID] --state STATE [--incident ID] [--stage S] "Title"
   statusgen watch [--site DIR] [--out DIR] [--now TIME]
   statusgen serve [--site DIR] [--out DIR] [--addr 127.0.0.1:8080]
 
@@ -198,6 +198,20 @@ func build(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "statusgen build: %v\n", err)
 		return 1
 	}
+	var changed *os.File
+	if *changedFile != "" && *changedFile != "-" {
+		if generator.Within(*changedFile, f.out) {
+			fmt.Fprintf(stderr, "statusgen build: --changed: %s is inside --out, which every build replaces\n", *changedFile)
+			return 2
+		}
+		// Opened now, so that a path that cannot be written stops the build
+		// before the site changes; emptied and written after.
+		if changed, err = os.OpenFile(*changedFile, os.O_WRONLY|os.O_CREATE, 0o644); err != nil {
+			fmt.Fprintf(stderr, "statusgen build: --changed: %v\n", err)
+			return 1
+		}
+		defer changed.Close()
+	}
 	start := time.Now()
 	var stats generator.Stats
 	changes, err := generator.Publish(f.out, func(emit func(string, []byte) error) error {
@@ -210,7 +224,12 @@ func build(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "statusgen: %d pages, %d feeds, %d other files in %d ms -> %s\n",
 		stats.Pages, stats.Feeds, stats.Files, time.Since(start).Milliseconds(), f.out)
 	if *changedFile != "" {
-		if err := writeChanged(*changedFile, stats.BaseURL, changes, stdout); err != nil {
+		w := io.Writer(stdout)
+		if changed != nil {
+			changed.Truncate(0)
+			w = changed
+		}
+		if err := writeChanged(w, stats.BaseURL, changes); err != nil {
 			fmt.Fprintf(stderr, "statusgen build: --changed: %v (the site was written)\n", err)
 			return 1
 		}
@@ -221,7 +240,7 @@ func build(args []string, stdout, stderr io.Writer) int {
 // writeChanged writes one absolute URL per changed output file; a page is
 // listed both as its folder, the address readers use, and as its
 // index.html, as a CDN caches each separately.
-func writeChanged(name, base string, changes []string, stdout io.Writer) error {
+func writeChanged(w io.Writer, base string, changes []string) error {
 	var b strings.Builder
 	for _, p := range changes {
 		if dir, ok := strings.CutSuffix(p, "index.html"); ok {
@@ -229,11 +248,8 @@ func writeChanged(name, base string, changes []string, stdout io.Writer) error {
 		}
 		b.WriteString(base + p + "\n")
 	}
-	if name == "-" {
-		_, err := io.WriteString(stdout, b.String())
-		return err
-	}
-	return os.WriteFile(name, []byte(b.String()), 0o644)
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 func check(args []string, stdout, stderr io.Writer) int {
@@ -268,7 +284,8 @@ func check(args []string, stdout, stderr io.Writer) int {
 }
 
 func newPost(args []string, stdout, stderr io.Writer) int {
-	f := newFlags("new", `[--region ID] [--service ID] --state STATE [--incident ID] [--stage S] "Title"`)
+	f := newFlags("new", `[--site DIR] [--region ID] [--service ID] --state STATE [--incident ID] [--stage S] [--now TIME] "Title"`)
+	f.set.Lookup("now").Usage = "date the post at this RFC 3339 `time` instead of now"
 	var n generator.NewPost
 	region := f.set.String("region", "", "the region `ids`, comma-separated, or all (default: those of the incident's latest update)")
 	service := f.set.String("service", "", "the service `ids`, comma-separated, or all (default: those of the incident's latest update)")
@@ -288,11 +305,17 @@ func newPost(args []string, stdout, stderr io.Writer) int {
 	if n.State == "" {
 		return fail(2, "--state is required: operational, maintenance, degraded, partial_outage or major_outage")
 	}
-	now, err := f.buildTime()
-	if err != nil {
-		return fail(2, "%v", err)
+	// The clock, not SOURCE_DATE_EPOCH: a shell that sets it for
+	// reproducible builds must not backdate posts.
+	n.Time = time.Now()
+	if f.now != "" {
+		t, err := generator.ParseTime(f.now)
+		if err != nil {
+			return fail(2, "--now: %v", err)
+		}
+		n.Time = t
 	}
-	n.Time = now.In(time.Local) // the author's offset, as they would type it
+	n.Time = n.Time.In(time.Local) // the author's offset, as they would type it
 	site, err := generator.OpenSite(f.site)
 	if err != nil {
 		return fail(2, "--site: %v", err)

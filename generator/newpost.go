@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -34,7 +35,8 @@ const Placeholder = "<!-- Write here what readers need to know: what is affected
 // are the user's to fix, each with a did-you-mean where one fits.
 func (n NewPost) Compose(c *Content) (string, []byte, error) {
 	site := c.Site
-	if strings.TrimSpace(n.Title) == "" {
+	n.Title = strings.Join(strings.Fields(n.Title), " ") // a heading is one line
+	if n.Title == "" {
 		return "", nil, fmt.Errorf("give the post a title")
 	}
 	if _, ok := parseState(n.State); !ok {
@@ -46,7 +48,13 @@ func (n NewPost) Compose(c *Content) (string, []byte, error) {
 	if n.Incident != "" && (!idPattern.MatchString(n.Incident) || n.Incident == "all") {
 		return "", nil, fmt.Errorf("--incident: %q: use only %s, and not all", n.Incident, idRule)
 	}
-	if len(n.Region) == 0 || len(n.Service) == 0 {
+	for _, p := range c.Posts {
+		if n.Incident != "" && p.Incident == n.Incident && !p.Explicit {
+			return "", nil, fmt.Errorf("--incident: %q is named after the file %s, which has no incident: line; add \"incident: %s\" to it first", n.Incident, p.Path, n.Incident)
+		}
+	}
+	given := len(n.Region) > 0 && len(n.Service) > 0
+	if !given {
 		latest := latestOf(c.Posts, n.Incident)
 		switch {
 		case latest != nil:
@@ -78,7 +86,21 @@ func (n NewPost) Compose(c *Content) (string, []byte, error) {
 		fmt.Fprintf(&b, "stage: %s\n", n.Stage)
 	}
 	b.WriteString("---\n" + Placeholder)
-	return path.Join("content/posts", n.Time.Format(time.DateOnly)+"-"+slug(n.Title, n.Time)+".md"), []byte(b.String()), nil
+	name := path.Join("content/posts", n.Time.Format(time.DateOnly)+"-"+slug(n.Title, n.Time)+".md")
+	// What new writes must pass check: the rules of a post (a region that
+	// does not offer a service, all beside other ids, an id twice) apply.
+	var errs ErrorList
+	if post := parsePost(name, []byte(b.String()), &errs); post != nil {
+		post.Validate(site, &errs)
+	}
+	if len(errs) > 0 {
+		from := "--region and --service"
+		if !given {
+			from = "the region and service of the incident's latest update"
+		}
+		return "", nil, fmt.Errorf("%s make no valid post: %s", from, errs.Sort()[0].Msg)
+	}
+	return name, []byte(b.String()), nil
 }
 
 // orList keeps what was given, else takes the default.
@@ -125,13 +147,14 @@ func idList(ids []string) string {
 	return "[" + strings.Join(ids, ", ") + "]"
 }
 
-// scalar writes a string as YAML would, quoted only when it must be.
+// scalar writes a string for YAML: bare when YAML reads it back as the
+// same string, else double-quoted with Go's escapes, which YAML shares
+// (unlike yaml.Marshal's, an emoji stays an emoji).
 func scalar(s string) string {
-	out, err := yaml.Marshal(s)
-	if err != nil {
-		return fmt.Sprintf("%q\n", s)
+	if out, err := yaml.Marshal(s); err == nil && string(out) == s+"\n" {
+		return string(out)
 	}
-	return string(out)
+	return strconv.Quote(s) + "\n"
 }
 
 // slug makes a file name from a title: lowercase ASCII letters and digits

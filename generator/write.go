@@ -73,6 +73,10 @@ func realPath(p string) string {
 	return filepath.Join(realPath(filepath.Dir(p)), filepath.Base(p))
 }
 
+// Within reports whether the path p is the folder dir or inside it, links
+// resolved.
+func Within(p, dir string) bool { return within(realPath(p), realPath(dir)) }
+
 // within reports whether p is dir or inside it.
 func within(p, dir string) bool {
 	rel, err := filepath.Rel(dir, p)
