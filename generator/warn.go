@@ -141,19 +141,31 @@ func warnLinks(w *ErrorList, p *Post, site *Site, outputs map[string]bool) {
 		if err != nil {
 			return ast.WalkContinue, nil
 		}
+		rootRelative := u.Host == "" && strings.HasPrefix(u.Path, "/")
 		u = page.ResolveReference(u)
-		rel, inside := strings.CutPrefix(u.Path, base.Path)
-		if u.Host != base.Host || !inside || u.Scheme != base.Scheme && u.Scheme != "http" && u.Scheme != "https" {
+		if !strings.EqualFold(u.Host, base.Host) || u.Scheme != "http" && u.Scheme != "https" {
 			return ast.WalkContinue, nil
 		}
-		if rel == "" || strings.HasSuffix(rel, "/") {
-			rel += "index.html"
-		}
-		if !outputs[rel] && !outputs[rel+"/index.html"] {
+		rel, inside := strings.CutPrefix(u.Path, base.Path)
+		switch {
+		case inside && !exists(outputs, rel):
 			w.add(p.linkPos(dest), "warning: link to %s: this site has no such page", u.Redacted())
+		case !inside && rootRelative && exists(outputs, strings.TrimPrefix(u.Path, "/")):
+			// /regions/jp/ on a site under /status/ misses the path.
+			w.add(p.linkPos(dest), "warning: link to %s lies outside the site, which is under %s: write %s, or a link relative to the page",
+				u.Path, base.Path, base.Path+strings.TrimPrefix(u.Path, "/"))
 		}
 		return ast.WalkContinue, nil
 	})
+}
+
+// exists reports whether the path below the base URL is an output file,
+// a folder with an index.html, or one written without its last slash.
+func exists(outputs map[string]bool, rel string) bool {
+	if rel == "" || strings.HasSuffix(rel, "/") {
+		rel += "index.html"
+	}
+	return outputs[rel] || outputs[rel+"/index.html"]
 }
 
 // linkPos finds where a link's destination stands in the file.

@@ -74,6 +74,13 @@ func TestWarnings(t *testing.T) {
 			`content/posts/a.md:7:1: warning: the post has no text: readers see only its title and state`,
 			`content/posts/b.md:7:1: warning: the post has no text: readers see only its title and state`,
 		}},
+		{"links on a site under a path", strings.Replace(testSite, "https://status.example.com/", "https://Example.com/status/", 1), map[string]string{
+			"a.md": postText("region: na\nservice: psn\nstate: operational\ntimestamp: 2011-05-10T00:00:00Z\n",
+				"[Japan](/regions/jp/), [ok](/status/regions/jp/?x=1#top), [gone](https://example.com/status/regions/xx/),\n[elsewhere](/about/) and [mail](mailto:x@example.com).\n"),
+		}, []string{
+			`content/posts/a.md:7:9: warning: link to /regions/jp/ lies outside the site, which is under /status/: write /status/regions/jp/, or a link relative to the page`,
+			`content/posts/a.md:7:66: warning: link to https://example.com/status/regions/xx/: this site has no such page`,
+		}},
 		{"links to pages the site lacks", "", map[string]string{
 			"a.md": postText("region: na\nservice: psn\nstate: operational\ntimestamp: 2011-05-10T00:00:00Z\n",
 				"See [Europe](../../regions/eu/),\nthe ![map](/assets/map.png) and https://status.example.com/services/psn/ and\n<https://status.example.com/regions/na/> and [elsewhere](https://example.org/x).\n"),
