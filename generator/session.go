@@ -19,6 +19,7 @@ import (
 // outputs whose inputs changed, and it replaces each changed output file
 // atomically. The output always equals what a fresh build with the same now
 // gives. A build with errors writes nothing and keeps the last good site.
+// Builds of one session run one at a time: its theme serves one build.
 type Session struct {
 	opts    Options
 	out     string

@@ -25,8 +25,12 @@ func OpenSite(dir string) (*SiteFS, error) {
 		return nil, err
 	}
 	s := &SiteFS{root: root, FS: root.FS()}
-	if s.dir = openBeneathDir(dir); s.dir != nil {
-		s.fd = int(s.dir.Fd())
+	if useOpenat2 {
+		// The root's own folder, not dir opened again, which could by now
+		// be another.
+		if s.dir, err = root.Open("."); err == nil {
+			s.fd = int(s.dir.Fd())
+		}
 	}
 	return s, nil
 }
@@ -35,6 +39,7 @@ func OpenSite(dir string) (*SiteFS, error) {
 func (s *SiteFS) Close() error {
 	if s.dir != nil {
 		s.dir.Close()
+		s.dir = nil // its number may be reused: no more opens through it
 	}
 	return s.root.Close()
 }

@@ -6,13 +6,7 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-func openBeneathDir(dir string) *os.File {
-	f, err := os.Open(dir)
-	if err != nil {
-		return nil
-	}
-	return f
-}
+const useOpenat2 = true
 
 // openBeneath opens name beneath dir in one call, refusing links and "..";
 // ok is false when the call failed for a reason os.Root should report (or

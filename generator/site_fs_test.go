@@ -47,4 +47,12 @@ func TestSiteFS(t *testing.T) {
 	if _, err := site.Open("content/missing.md"); !os.IsNotExist(err) {
 		t.Errorf("a missing file: %v, want not exist", err)
 	}
+	// Closed, it reads nothing, not even through a reused descriptor.
+	site.Close()
+	other, _ := os.Open(t.TempDir())
+	defer other.Close()
+	if f, err := site.Open("content/posts/a.md"); err == nil {
+		f.Close()
+		t.Error("a closed site still opens files")
+	}
 }

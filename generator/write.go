@@ -115,7 +115,7 @@ func Publish(out string, build func(emit func(path string, data []byte) error) e
 		return nil, err
 	}
 	w := &stager{stage: stage, old: out, same: map[string]bool{}}
-	if _, err := os.Lstat(out); err != nil {
+	if info, err := os.Stat(out); err != nil || !info.IsDir() {
 		w.old = "" // nothing to carry over: no need to look
 	}
 	if err := build(w.emit); err != nil {
@@ -124,7 +124,10 @@ func Publish(out string, build func(emit func(path string, data []byte) error) e
 	if err := os.WriteFile(filepath.Join(stage, Marker), []byte(markerText), 0o644); err != nil {
 		return nil, err
 	}
-	changes := w.changes()
+	changes, err := w.changes()
+	if err != nil {
+		return nil, err
+	}
 	if err := swap(stage, out); err != nil {
 		return nil, err
 	}
@@ -180,7 +183,7 @@ func (w *stager) made(dir string) bool {
 
 // changes lists the files emitted new or changed and those of the old site
 // not emitted, the marker left out.
-func (w *stager) changes() []string {
+func (w *stager) changes() ([]string, error) {
 	var out []string
 	for p, same := range w.same {
 		if !same {
@@ -189,10 +192,13 @@ func (w *stager) changes() []string {
 	}
 	if w.old == "" {
 		slices.Sort(out)
-		return out
+		return out, nil
 	}
-	filepath.WalkDir(w.old, func(name string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+	err := filepath.WalkDir(w.old, func(name string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err // what cannot be read cannot be listed for purging
+		}
+		if d.IsDir() {
 			return nil
 		}
 		rel, _ := filepath.Rel(w.old, name)
@@ -204,7 +210,7 @@ func (w *stager) changes() []string {
 		return nil
 	})
 	slices.Sort(out)
-	return out
+	return out, err
 }
 
 func sameBytes(path string, data []byte) bool {

@@ -101,7 +101,9 @@ func run(posts, runs int, linear bool, work string) error {
 		for _, tool := range []string{"hugo", "statusgen"} {
 			var cmd *exec.Cmd
 			if tool == "hugo" {
-				cmd = exec.Command(hugo, "--quiet", "--source", hsite, "--destination", filepath.Join(work, fmt.Sprint("hugo-out", i)))
+				out := filepath.Join(work, fmt.Sprint("hugo-out", i))
+				os.RemoveAll(out)
+				cmd = exec.Command(hugo, "--quiet", "--source", hsite, "--destination", out)
 			} else {
 				cmd = statusgen(sg, site, posts, i)
 			}
@@ -131,7 +133,7 @@ func run(posts, runs int, linear bool, work string) error {
 		return err
 	}
 	h, s, f := median(hugoTimes), median(sgTimes), median(floors)
-	fmt.Printf("posts: %d; files written: hugo %d, statusgen %d\n", posts, files(filepath.Join(work, "hugo-out0")), files(filepath.Join(work, "sg-out0")))
+	fmt.Printf("posts: %d; files written: hugo %d, statusgen %d\n", posts, files(filepath.Join(work, "hugo-out0")), files(filepath.Join(work, fmt.Sprintf("sg-out%d-0", posts))))
 	fmt.Printf("hugo:      median %v of %v, peak RSS %d MiB\n", h.Round(time.Millisecond), rounded(hugoTimes), hugoRSS>>20)
 	fmt.Printf("statusgen: median %v of %v, peak RSS %d MiB\n", s.Round(time.Millisecond), rounded(sgTimes), sgRSS>>20)
 	fmt.Printf("floor:     median %v of %v (read, YAML, Markdown on %d cores; nothing written)\n", f.Round(time.Millisecond), rounded(floors), runtime.NumCPU())
@@ -150,8 +152,9 @@ func makeCorpus(work string, n int) (string, error) {
 // statusgen builds the corpus into a fresh folder; --now puts every post in
 // the past whatever the day.
 func statusgen(sg, site string, n, i int) *exec.Cmd {
-	return exec.Command(sg, "build", "--site", site, "--out", filepath.Join(filepath.Dir(site), fmt.Sprint("sg-out", i)),
-		"--now", corpus.Last(n).Format(time.RFC3339))
+	out := filepath.Join(filepath.Dir(site), fmt.Sprintf("sg-out%d-%d", n, i))
+	os.RemoveAll(out) // left by an earlier run in the same --work
+	return exec.Command(sg, "build", "--site", site, "--out", out, "--now", corpus.Last(n).Format(time.RFC3339))
 }
 
 type measured struct {
