@@ -302,6 +302,7 @@ type atomEntry struct {
 
 type atomContent struct {
 	Type string `xml:"type,attr"`
+	Lang string `xml:"xml:lang,attr,omitempty"` // the post's, where it differs from the feed's
 	Body string `xml:",chardata"`
 }
 
@@ -329,7 +330,7 @@ func (r *renderer) atom(b *bytes.Buffer, p *Page, feedItems func() ([]feedItem, 
 			Updated:   date,
 			Published: date,
 			Links:     []atomLink{{"alternate", it.Link, "text/html"}},
-			Content:   atomContent{"html", it.HTML},
+			Content:   atomContent{"html", p.LangOf(it.Post), it.HTML},
 		})
 	}
 	return writeXML(b, feed)
