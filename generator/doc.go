@@ -110,7 +110,8 @@
 //	List VIEWS, One POST pair incidents or a post with the page, for partials
 //	Feeds                the feeds to announce: the scope's, then the site's
 //
-// Partials shipped: state (a state with icon and words), banner, subscribe
+// Partials shipped: header (the site's name and the region links), state (a
+// state with icon and words), banner, subscribe
 // (the scope's RSS, Atom and calendar links), incident-list,
 // upcoming-list, incident-sections, and update on incident pages.
 //
@@ -121,6 +122,14 @@
 //	asset NAME    fingerprinted URL of a file in assets/: asset "style.css"
 //	markdown POST the post's body as HTML (raw HTML dropped unless
 //	              unsafe_html)
+//	partialCached NAME DATA VARIANTS...
+//	              the template NAME (of base.html or a partial) run with
+//	              DATA once a build for each list of VARIANTS, as Hugo's
+//	              function of that name: its output must depend on nothing
+//	              else but what is the same for the whole build. The
+//	              default base renders the header so, keyed on the page's
+//	              language, kind and region: a site's own header partial
+//	              may show nothing else of the page.
 //
 // Assets are copied to assets/<name>.<hash>.<ext>, the hash taken from their
 // bytes, so they may be cached for ever.

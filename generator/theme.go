@@ -55,22 +55,22 @@ var pageKinds = []string{"index", "region", "service", "incident", "history", "4
 
 // parseLayouts builds one template set per page kind. Templates are named
 // after their files so that errors point at them.
-func parseLayouts(theme fs.FS, funcs template.FuncMap, errs *ErrorList) map[string]*template.Template {
-	shared := template.New("").Funcs(funcs)
+func parseLayouts(theme fs.FS, funcs template.FuncMap, errs *ErrorList) (shared *template.Template, sets map[string]*template.Template) {
+	shared = template.New("").Funcs(funcs)
 	files, _ := fs.Glob(theme, "layouts/partials/*.html")
 	for _, f := range append([]string{"layouts/base.html"}, files...) {
 		if !parseLayout(shared, theme, f, errs) {
-			return nil
+			return nil, nil
 		}
 	}
-	sets := map[string]*template.Template{}
+	sets = map[string]*template.Template{}
 	for _, kind := range pageKinds {
 		t := template.Must(shared.Clone())
 		if parseLayout(t, theme, "layouts/"+kind+".html", errs) {
 			sets[kind] = t.Lookup("layouts/" + kind + ".html")
 		}
 	}
-	return sets
+	return shared, sets
 }
 
 func parseLayout(t *template.Template, theme fs.FS, name string, errs *ErrorList) bool {
