@@ -157,10 +157,9 @@ type stager struct {
 func (w *stager) emit(p string, data []byte) error {
 	dst := filepath.Join(w.stage, filepath.FromSlash(p))
 	if dir := filepath.Dir(dst); !w.made(dir) {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
+		if err := w.mkdir(dir); err != nil {
 			return err
 		}
-		w.dirs.Store(dir, true)
 	}
 	same := false
 	if w.old != "" {
@@ -173,7 +172,24 @@ func (w *stager) emit(p string, data []byte) error {
 	if same {
 		return nil
 	}
-	return os.WriteFile(dst, data, 0o644)
+	return writeNew(dst, data)
+}
+
+// mkdir makes the folder dir in the staging folder, and its parents: one
+// call when the parent is there, as it mostly is, where os.MkdirAll looks
+// at every folder first.
+func (w *stager) mkdir(dir string) error {
+	err := os.Mkdir(dir, 0o755)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err = w.mkdir(filepath.Dir(dir)); err == nil {
+			err = os.Mkdir(dir, 0o755)
+		}
+	}
+	if err != nil && !errors.Is(err, fs.ErrExist) { // another worker made it
+		return err
+	}
+	w.dirs.Store(dir, true)
+	return nil
 }
 
 func (w *stager) made(dir string) bool {

@@ -3,6 +3,7 @@ package generator
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -280,5 +281,24 @@ func TestPublishThroughLink(t *testing.T) {
 	}
 	if got := tree(t, target); got["index.html"] != "new" {
 		t.Errorf("the link's target holds %q, want the new site", got["index.html"])
+	}
+}
+
+// TestWriteNew: the file is made or emptied and holds the bytes; a failure
+// names the file.
+func TestWriteNew(t *testing.T) {
+	dir := t.TempDir()
+	name := filepath.Join(dir, "index.html")
+	for _, text := range []string{"a longer first text", "short"} {
+		if err := writeNew(name, []byte(text)); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := os.ReadFile(name); string(got) != text {
+			t.Errorf("file holds %q, want %q", got, text)
+		}
+	}
+	missing := filepath.Join(dir, "no", "index.html")
+	if err := writeNew(missing, []byte("x")); err == nil || !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), missing) {
+		t.Errorf("writing into a missing folder: %v", err)
 	}
 }
