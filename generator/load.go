@@ -171,6 +171,11 @@ type tooBig int64
 func (n tooBig) Error() string { return fmt.Sprintf("%d bytes", int64(n)) }
 
 func readLimited(fsys fs.FS, p string) ([]byte, error) {
+	if s, ok := fsys.(*SiteFS); ok {
+		if data, ok, err := s.readLimited(p); ok {
+			return data, err
+		}
+	}
 	f, err := fsys.Open(p)
 	if err != nil {
 		return nil, err
@@ -180,12 +185,18 @@ func readLimited(fsys fs.FS, p string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if info.Size() > MaxPostSize {
-		return nil, tooBig(info.Size())
+	return readAll(f, info.Size())
+}
+
+// readAll reads r to its end, size bytes as far as it knows, refusing more
+// than MaxPostSize.
+func readAll(r io.Reader, size int64) ([]byte, error) {
+	if size > MaxPostSize {
+		return nil, tooBig(size)
 	}
-	data := make([]byte, 0, info.Size()+1)
+	data := make([]byte, 0, size+1)
 	for {
-		n, err := f.Read(data[len(data):cap(data)])
+		n, err := r.Read(data[len(data):cap(data)])
 		data = data[:len(data)+n]
 		if err == io.EOF {
 			return data, nil

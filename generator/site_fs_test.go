@@ -47,6 +47,18 @@ func TestSiteFS(t *testing.T) {
 	if _, err := site.Open("content/missing.md"); !os.IsNotExist(err) {
 		t.Errorf("a missing file: %v, want not exist", err)
 	}
+	// Posts are read by their own path; it keeps the same rules.
+	if data, err := readLimited(site, "content/posts/a.md"); err != nil || string(data) != "inside" {
+		t.Errorf("reading a post for loading: %q, %v", data, err)
+	}
+	for _, name := range []string{"content/posts/link.md", "content/out/secret"} {
+		if data, err := readLimited(site, name); err == nil || string(data) == "outside" {
+			t.Errorf("%s: read %q from outside the site for loading", name, data)
+		}
+	}
+	if _, err := readLimited(site, "content/missing.md"); !os.IsNotExist(err) {
+		t.Errorf("loading a missing file: %v, want not exist", err)
+	}
 	// Closed, it reads nothing, not even through a reused descriptor.
 	site.Close()
 	other, _ := os.Open(t.TempDir())
@@ -54,5 +66,8 @@ func TestSiteFS(t *testing.T) {
 	if f, err := site.Open("content/posts/a.md"); err == nil {
 		f.Close()
 		t.Error("a closed site still opens files")
+	}
+	if _, err := readLimited(site, "content/posts/a.md"); err == nil {
+		t.Error("a closed site still reads posts")
 	}
 }
