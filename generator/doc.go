@@ -107,7 +107,11 @@
 //	                     from the page's, for a lang attribute, else ""
 //	TitleLang POST       the same for its title ("" for a derived title)
 //	Rel                  the page's path below the base URL
-//	List VIEWS, One POST pair incidents or a post with the page, for partials
+//	List VIEWS           pair incidents with the page, for partials
+//	One POST             a post with the page for the update partial, and
+//	                     what it shows ready as fields: Title, TitleLang,
+//	                     Lang, Mark, Stage ("" where none is shown), Time,
+//	                     Ends ("" without until) and Where
 //	Feeds                the feeds to announce: the scope's, then the site's
 //
 // Partials shipped: header (the site's name and the region links), state (a

@@ -420,14 +420,42 @@ func (p *Page) Progress(v *IncidentView) string {
 	return p.StageText(v.Stage)
 }
 
-// Update is one post on an incident page, for the update partial.
+// Update is one post on an incident page, for the update partial, with
+// what the partial shows worked out in the page's language and zone: a
+// layout reads a field for a fraction of what a method call costs it, and
+// incident pages show thousands of updates.
 type Update struct {
-	Page *Page
-	Post *Post
+	Page      *Page
+	Post      *Post
+	Title     string        // PostTitle
+	TitleLang string        // TitleLang
+	Lang      string        // LangOf
+	Mark      Mark          // the post's state
+	Stage     string        // the stage in words; "" on maintenance posts that set none
+	Time      template.HTML // Time of the timestamp
+	Ends      template.HTML // Time of until, "" without one
+	Where     string        // Where
 }
 
 // One pairs a post with the page for the update partial.
-func (p *Page) One(post *Post) Update { return Update{p, post} }
+func (p *Page) One(post *Post) *Update {
+	u := &Update{
+		Page: p, Post: post,
+		Title:     p.PostTitle(post),
+		TitleLang: p.TitleLang(post),
+		Lang:      p.LangOf(post),
+		Mark:      p.Mark(post.State),
+		Time:      p.Time(post.Timestamp),
+		Where:     p.Where(post),
+	}
+	if post.StageSet || p.Incident == nil || !p.Incident.Maintenance {
+		u.Stage = p.StageText(post.Stage)
+	}
+	if !post.Ends.IsZero() {
+		u.Ends = p.Time(post.Ends)
+	}
+	return u
+}
 
 // FeedLink is one feed a page points readers to.
 type FeedLink struct {
