@@ -312,7 +312,7 @@ func (r *renderer) run(jobs []job, emit func(path string, data []byte) error) (E
 	var writeErr error
 	work := make(chan job)
 	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
+	for range 2 * runtime.GOMAXPROCS(0) { // twice the cores: while one waits on the file system, another renders
 		wg.Go(func() {
 			var buf bytes.Buffer
 			for j := range work {
