@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"iter"
 	"path"
 	"runtime"
 	"slices"
@@ -37,7 +38,15 @@ type Content struct {
 // Load reads content/site.yaml and every post under content/ from the site
 // folder fsys. Problems go to errs; the result holds what could be read.
 func Load(fsys fs.FS, errs *ErrorList) *Content {
-	return &Content{Site: readSite(fsys, errs), Posts: readPosts(fsys, walkPosts(fsys, "content", errs), errs)}
+	c := &Content{Site: readSite(fsys, errs)}
+	var walkErrs ErrorList
+	posts, perFile := readPostsEach(fsys, postFiles(fsys, "content", &walkErrs))
+	*errs = append(*errs, walkErrs...)
+	for _, l := range perFile {
+		*errs = append(*errs, l...)
+	}
+	c.Posts = slices.DeleteFunc(posts, func(p *Post) bool { return p == nil })
+	return c
 }
 
 // readSite reads and parses content/site.yaml; nil when it cannot.
@@ -54,61 +63,78 @@ func readSite(fsys fs.FS, errs *ErrorList) *Site {
 	return nil
 }
 
-// readPosts reads and parses posts on all cores, keeping their order.
-func readPosts(fsys fs.FS, paths []string, errs *ErrorList) []*Post {
-	posts, perFile := readPostsEach(fsys, paths)
-	for _, l := range perFile {
-		*errs = append(*errs, l...)
+// readPostsEach reads the posts that paths yields on all cores, in that
+// order, while paths is still yielding: the walk of content/ goes on as
+// the first posts are read. A post that cannot be read is nil, and its
+// problems are in its own list.
+func readPostsEach(fsys fs.FS, paths iter.Seq[string]) ([]*Post, []ErrorList) {
+	type item struct {
+		i int
+		p string
 	}
-	return slices.DeleteFunc(posts, func(p *Post) bool { return p == nil })
-}
-
-// readPostsEach reads posts on all cores; a post that cannot be read is
-// nil, and its problems are in its own list.
-func readPostsEach(fsys fs.FS, paths []string) ([]*Post, []ErrorList) {
-	posts := make([]*Post, len(paths))
-	perFile := make([]ErrorList, len(paths))
-	next := make(chan int)
+	type result struct {
+		i    int
+		post *Post
+		errs ErrorList
+	}
+	work := make(chan item, 64)
+	results := make([][]result, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
+	for w := range results {
 		wg.Go(func() {
-			for i := range next {
-				posts[i] = readPost(fsys, paths[i], &perFile[i])
+			for it := range work {
+				var errs ErrorList
+				post := readPost(fsys, it.p, &errs)
+				results[w] = append(results[w], result{it.i, post, errs})
 			}
 		})
 	}
-	for i := range paths {
-		next <- i
+	n := 0
+	for p := range paths {
+		work <- item{n, p}
+		n++
 	}
-	close(next)
+	close(work)
 	wg.Wait()
+	posts := make([]*Post, n)
+	perFile := make([]ErrorList, n)
+	for _, rs := range results {
+		for _, r := range rs {
+			posts[r.i], perFile[r.i] = r.post, r.errs
+		}
+	}
 	return posts, perFile
 }
 
 // walkPosts lists every post file under the folder root in lexical order,
 // without following symbolic links: a link could lead out of the site.
 func walkPosts(fsys fs.FS, root string, errs *ErrorList) []string {
-	var paths []string
-	fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
-		switch {
-		case p == "content" && errors.Is(err, fs.ErrNotExist):
-			return nil // the missing site.yaml says it all
-		case err != nil:
-			errs.add(Pos{p, 1, 1}, "cannot read: %v", unwrapPath(err))
+	return slices.Collect(postFiles(fsys, root, errs))
+}
+
+// postFiles yields the posts walkPosts lists as it finds them.
+func postFiles(fsys fs.FS, root string, errs *ErrorList) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
+			switch {
+			case p == "content" && errors.Is(err, fs.ErrNotExist):
+				return nil // the missing site.yaml says it all
+			case err != nil:
+				errs.add(Pos{p, 1, 1}, "cannot read: %v", unwrapPath(err))
+				return nil
+			case p == root:
+				return nil
+			}
+			post, descend := classify(p, d.Name(), d.Type(), errs)
+			if post && !yield(p) {
+				return fs.SkipAll
+			}
+			if d.IsDir() && !descend {
+				return fs.SkipDir
+			}
 			return nil
-		case p == root:
-			return nil
-		}
-		post, descend := classify(p, d.Name(), d.Type(), errs)
-		if post {
-			paths = append(paths, p)
-		}
-		if d.IsDir() && !descend {
-			return fs.SkipDir
-		}
-		return nil
-	})
-	return paths
+		})
+	}
 }
 
 // postsAt lists the posts at p, a file or a folder, by the rules of

@@ -193,7 +193,7 @@ func (s *Session) readContent(changed []string) {
 	for _, e := range errs {
 		s.posts[e.Pos.Path] = &entry{parseErrs: ErrorList{e}, checked: true}
 	}
-	read, perFile := readPostsEach(s.opts.Site, paths)
+	read, perFile := readPostsEach(s.opts.Site, slices.Values(paths))
 	for i, q := range paths {
 		s.posts[q] = &entry{post: read[i], parseErrs: perFile[i]}
 		s.changed[q] = true
