@@ -55,11 +55,21 @@ type FrontMatter struct {
 	Draft     bool
 	Language  string
 
-	at     Pos              // the opening ---
-	pos    map[string]Pos   // where each key's value stands
-	items  map[string][]Pos // where each id of region and service stands
-	bad    map[string]bool  // keys whose value was reported unreadable
-	hinted map[string]bool  // keys a misspelt key was taken for
+	at     Pos             // the opening ---
+	pos    map[string]Pos  // where each key's value stands
+	idPos  [2][]Pos        // where each id of region and service stands
+	bad    map[string]bool // keys whose value was reported unreadable; nil when none
+	hinted map[string]bool // keys a misspelt key was taken for; nil when none
+}
+
+// idsAt says where each id of the list key (region or service) stands.
+// Posts are kept for a whole build, so their front-matter holds no more
+// maps than it needs.
+func (fm *FrontMatter) idsAt(key string) *[]Pos {
+	if key == "region" {
+		return &fm.idPos[0]
+	}
+	return &fm.idPos[1]
 }
 
 // has reports whether the front-matter gave key a readable value.
@@ -80,7 +90,7 @@ var postKeys = []string{"title", "region", "service", "state", "timestamp", "inc
 // front-matter; Validate then checks it against the site.
 func parsePost(p string, data []byte, errs *ErrorList) *Post {
 	post := &Post{Path: p, Name: strings.TrimSuffix(path.Base(p), ".md")}
-	post.fm = FrontMatter{at: Pos{p, 1, 1}, pos: map[string]Pos{}, items: map[string][]Pos{}, bad: map[string]bool{}}
+	post.fm = FrontMatter{at: Pos{p, 1, 1}, pos: map[string]Pos{}}
 	if !checkText(p, data, errs) {
 		return nil
 	}
@@ -133,9 +143,15 @@ func (fm *FrontMatter) read(r *yamlReader, key string, v *yaml.Node) {
 		fm.Language, ok = r.str(key, v, false)
 	}
 	for _, item := range items {
-		fm.items[key] = append(fm.items[key], r.pos(item))
+		at := fm.idsAt(key)
+		*at = append(*at, r.pos(item))
 	}
-	fm.bad[key] = !ok
+	if !ok {
+		if fm.bad == nil {
+			fm.bad = map[string]bool{}
+		}
+		fm.bad[key] = true
+	}
 }
 
 // checkText rejects what is not UTF-8 text, pointing at the first bad byte.
@@ -308,7 +324,7 @@ func (post *Post) expandPairs(site *Site, errs *ErrorList) {
 			case reg.Offers(s):
 				post.Pairs = append(post.Pairs, Pair{r, s})
 			case explicit:
-				errs.add(fm.items["service"][slices.Index(fm.Service, s)], "region %q does not offer service %q (its services: %s)", r, s, strings.Join(reg.Services, ", "))
+				errs.add(fm.idPos[1][slices.Index(fm.Service, s)], "region %q does not offer service %q (its services: %s)", r, s, strings.Join(reg.Services, ", "))
 			}
 		}
 	}
@@ -332,10 +348,10 @@ func (fm *FrontMatter) ids(errs *ErrorList, key string, list, known []string) ([
 	for i, id := range list {
 		switch {
 		case !slices.Contains(known, id):
-			errs.add(fm.items[key][i], "unknown %s %q%s", key, id, DidYouMean(id, known))
+			errs.add((*fm.idsAt(key))[i], "unknown %s %q%s", key, id, DidYouMean(id, known))
 			ok = false
 		case slices.Index(list, id) < i:
-			errs.add(fm.items[key][i], "%s %q listed twice", key, id)
+			errs.add((*fm.idsAt(key))[i], "%s %q listed twice", key, id)
 		}
 	}
 	return slices.DeleteFunc(slices.Clone(known), func(id string) bool { return !slices.Contains(list, id) }), ok

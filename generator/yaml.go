@@ -21,7 +21,7 @@ type yamlReader struct {
 }
 
 func newYAMLReader(path string, lineOffset int, errs *ErrorList) *yamlReader {
-	return &yamlReader{path: path, lineOffset: lineOffset, errs: errs, hinted: map[string]bool{}}
+	return &yamlReader{path: path, lineOffset: lineOffset, errs: errs}
 }
 
 func (r *yamlReader) pos(n *yaml.Node) Pos {
@@ -85,22 +85,25 @@ var parserProblems = []string{
 // fields calls each for every key of the mapping n, reporting unknown and
 // repeated keys with a did-you-mean hint.
 func (r *yamlReader) fields(n *yaml.Node, known []string, each func(key string, k, v *yaml.Node)) {
-	seen := map[string]bool{}
+	var seen []string // a handful of keys: no map
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		key := k.Value
 		switch {
 		case k.Kind != yaml.ScalarNode:
 			r.errorf(k, "a key must be a plain word")
-		case seen[key]:
+		case slices.Contains(seen, key):
 			r.errorf(k, "duplicate key %q", key)
 		case !slices.Contains(known, key):
 			r.errorf(k, "unknown key %q%s; known keys: %s", key, DidYouMean(key, known), strings.Join(known, ", "))
 			if c := closest(key, known); c != "" {
+				if r.hinted == nil {
+					r.hinted = map[string]bool{}
+				}
 				r.hinted[c] = true // not reported again as missing
 			}
 		default:
-			seen[key] = true
+			seen = append(seen, key)
 			each(key, k, v)
 		}
 	}
