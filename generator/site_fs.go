@@ -3,6 +3,9 @@ package generator
 import (
 	"io/fs"
 	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 )
 
 // SiteFS reads a site folder so that nothing outside it can be read,
@@ -13,8 +16,9 @@ import (
 type SiteFS struct {
 	root *os.Root
 	fs.FS
-	dir *os.File // the folder, for openat2; nil where that is missing
-	fd  int      // dir's descriptor
+	dir  *os.File // the folder, for openat2; nil where that is missing
+	fd   int      // dir's descriptor
+	path string   // the folder as given to OpenSite
 }
 
 // OpenSite opens the site folder dir for a build; Close the result when
@@ -24,7 +28,7 @@ func OpenSite(dir string) (*SiteFS, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &SiteFS{root: root, FS: root.FS()}
+	s := &SiteFS{root: root, FS: root.FS(), path: dir}
 	if useOpenat2 {
 		// The root's own folder, not dir opened again, which could by now
 		// be another.
@@ -49,7 +53,7 @@ func (s *SiteFS) Open(name string) (fs.File, error) {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
 	}
 	if s.dir != nil {
-		if f, ok := openBeneath(s.fd, name); ok {
+		if f, ok := openBeneath(s.fd, name, name); ok {
 			return f, nil
 		}
 	}
@@ -58,7 +62,21 @@ func (s *SiteFS) Open(name string) (fs.File, error) {
 
 // The rest is os.Root's, which embedding alone would hide behind Open.
 
-func (s *SiteFS) ReadDir(name string) ([]fs.DirEntry, error) { return fs.ReadDir(s.FS, name) }
+// ReadDir lists a folder sorted by name. os.Root's own asks the system
+// for every entry's type again, a call per post on each walk.
+func (s *SiteFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	if s.dir != nil && fs.ValidPath(name) {
+		// Named in full: where the system gives no entry types, os asks
+		// for them by the folder's name.
+		if f, ok := openBeneath(s.fd, name, filepath.Join(s.path, name)); ok {
+			defer f.Close()
+			entries, err := f.ReadDir(-1)
+			slices.SortFunc(entries, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+			return entries, err
+		}
+	}
+	return fs.ReadDir(s.FS, name)
+}
 func (s *SiteFS) ReadFile(name string) ([]byte, error)       { return fs.ReadFile(s.FS, name) }
 func (s *SiteFS) Stat(name string) (fs.FileInfo, error)      { return fs.Stat(s.FS, name) }
 func (s *SiteFS) Lstat(name string) (fs.FileInfo, error)     { return fs.Lstat(s.FS, name) }

@@ -10,10 +10,11 @@ import (
 
 const useOpenat2 = true
 
-// openBeneath opens name beneath dir in one call, refusing links and "..";
-// ok is false when the call failed for a reason os.Root should report (or
-// the kernel lacks openat2), so that errors read as before.
-func openBeneath(dir int, name string) (*os.File, bool) {
+// openBeneath opens name beneath dir in one call, refusing links and "..",
+// as a file called as; ok is false when the call failed for a reason
+// os.Root should report (or the kernel lacks openat2), so that errors read
+// as before.
+func openBeneath(dir int, name, as string) (*os.File, bool) {
 	fd, err := unix.Openat2(dir, name, &unix.OpenHow{
 		Flags:   unix.O_RDONLY | unix.O_CLOEXEC,
 		Resolve: unix.RESOLVE_BENEATH | unix.RESOLVE_NO_SYMLINKS | unix.RESOLVE_NO_MAGICLINKS,
@@ -21,7 +22,7 @@ func openBeneath(dir int, name string) (*os.File, bool) {
 	if err != nil {
 		return nil, false
 	}
-	return os.NewFile(uintptr(fd), name), true
+	return os.NewFile(uintptr(fd), as), true
 }
 
 // readLimited reads a post as readAll does, through a bare descriptor:

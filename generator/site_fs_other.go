@@ -6,6 +6,6 @@ import "os"
 
 const useOpenat2 = false
 
-func openBeneath(int, string) (*os.File, bool) { return nil, false }
+func openBeneath(int, string, string) (*os.File, bool) { return nil, false }
 
 func (s *SiteFS) readLimited(string) ([]byte, bool, error) { return nil, false, nil }

@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -46,6 +47,18 @@ func TestSiteFS(t *testing.T) {
 	}
 	if _, err := site.Open("content/missing.md"); !os.IsNotExist(err) {
 		t.Errorf("a missing file: %v, want not exist", err)
+	}
+	os.WriteFile(filepath.Join(dir, "content/posts/0.md"), []byte("first"), 0o644)
+	entries, err := site.ReadDir("content/posts")
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name()+map[bool]string{true: "@"}[e.Type()&fs.ModeSymlink != 0])
+	}
+	if err != nil || strings.Join(names, " ") != "0.md a.md link.md@" {
+		t.Errorf("listing a folder: %q, %v; want 0.md a.md link.md@", names, err)
+	}
+	if entries, err := site.ReadDir("content/out"); err == nil || len(entries) > 0 {
+		t.Errorf("listed a folder outside the site through a link: %v, %v", entries, err)
 	}
 	// Posts are read by their own path; it keeps the same rules.
 	if data, err := readLimited(site, "content/posts/a.md"); err != nil || string(data) != "inside" {
