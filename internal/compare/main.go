@@ -202,9 +202,12 @@ func measure(runs int, cmd func(i int) *exec.Cmd) (measured, error) {
 }
 
 // timed runs a command and returns its wall time and peak resident set.
+// The files the run before wrote are flushed to disk first, so that their
+// write-back does not land in this run's time.
 func timed(cmd *exec.Cmd) (time.Duration, int64, error) {
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
+	syscall.Sync()
 	start := time.Now()
 	if err := cmd.Run(); err != nil {
 		return 0, 0, fmt.Errorf("%s: %v\n%s", cmd.Args[0], err, stderr.String())
