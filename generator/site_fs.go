@@ -77,7 +77,7 @@ func (s *SiteFS) ReadDir(name string) ([]fs.DirEntry, error) {
 	}
 	return fs.ReadDir(s.FS, name)
 }
-func (s *SiteFS) ReadFile(name string) ([]byte, error)       { return fs.ReadFile(s.FS, name) }
-func (s *SiteFS) Stat(name string) (fs.FileInfo, error)      { return fs.Stat(s.FS, name) }
-func (s *SiteFS) Lstat(name string) (fs.FileInfo, error)     { return fs.Lstat(s.FS, name) }
-func (s *SiteFS) ReadLink(name string) (string, error)       { return fs.ReadLink(s.FS, name) }
+func (s *SiteFS) ReadFile(name string) ([]byte, error)   { return fs.ReadFile(s.FS, name) }
+func (s *SiteFS) Stat(name string) (fs.FileInfo, error)  { return fs.Stat(s.FS, name) }
+func (s *SiteFS) Lstat(name string) (fs.FileInfo, error) { return fs.Lstat(s.FS, name) }
+func (s *SiteFS) ReadLink(name string) (string, error)   { return fs.ReadLink(s.FS, name) }

@@ -77,7 +77,6 @@ func groupByIncident(posts []*Post) map[string][]*Post {
 	return groups
 }
 
-
 // deriveThread fills in what one incident's posts leave to be derived, in
 // time order. A post without a stage is resolved when, after it, every pair
 // of its incident is operational again, else investigating. A maintenance
