@@ -60,8 +60,6 @@ func (s *SiteFS) Open(name string) (fs.File, error) {
 	return s.FS.Open(name)
 }
 
-// The rest is os.Root's, which embedding alone would hide behind Open.
-
 // ReadDir lists a folder sorted by name. os.Root's own asks the system
 // for every entry's type again, a call per post on each walk.
 func (s *SiteFS) ReadDir(name string) ([]fs.DirEntry, error) {
@@ -77,6 +75,9 @@ func (s *SiteFS) ReadDir(name string) ([]fs.DirEntry, error) {
 	}
 	return fs.ReadDir(s.FS, name)
 }
+
+// The rest is os.Root's, which embedding alone would hide behind Open.
+
 func (s *SiteFS) ReadFile(name string) ([]byte, error)   { return fs.ReadFile(s.FS, name) }
 func (s *SiteFS) Stat(name string) (fs.FileInfo, error)  { return fs.Stat(s.FS, name) }
 func (s *SiteFS) Lstat(name string) (fs.FileInfo, error) { return fs.Lstat(s.FS, name) }
