@@ -114,7 +114,8 @@
 //	                     Ends ("" without until) and Where
 //	Feeds                the feeds to announce: the scope's, then the site's
 //
-// Partials shipped: header (the site's name and the region links), state (a
+// Partials shipped: header (the site's name and the region links), links
+// (the head's feed, stylesheet and icon links), state (a
 // state with icon and words), banner, subscribe
 // (the scope's RSS, Atom and calendar links), incident-list,
 // upcoming-list, incident-sections, and update on incident pages.
