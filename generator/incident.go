@@ -103,15 +103,16 @@ func (st *Status) Published(p *Post) bool {
 // View returns the incident as the scope keep sees it (nil keeps all), or
 // nil when none of its posts touches the scope.
 func (st *Status) View(inc *Incident, keep func(Pair) bool) *IncidentView {
-	v := &IncidentView{Incident: inc, Upcoming: true}
+	var inScope []Pair
 	for _, pair := range inc.Pairs {
 		if keep == nil || keep(pair) {
-			v.InScope = append(v.InScope, pair)
+			inScope = append(inScope, pair)
 		}
 	}
-	if len(v.InScope) == 0 {
-		return nil
+	if len(inScope) == 0 {
+		return nil // most incidents, for a region's or a service's pages: no view made
 	}
+	v := &IncidentView{Incident: inc, Upcoming: true, InScope: inScope}
 	latest := map[Pair]*Post{} // each pair's latest past post in the incident
 	for _, p := range inc.Posts {
 		if !touches(p, keep) {
