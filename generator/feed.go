@@ -243,9 +243,11 @@ func (r *renderer) rss(b *bytes.Buffer, p *Page, feedItems func() ([]feedItem, e
 		return err
 	}
 	ch := rssChannel{
-		Title:         r.feedTitle(p),
-		Link:          r.absURL(p.Rel()),
-		Description:   r.feedDescription(p),
+		Title: r.feedTitle(p),
+		Link:  r.absURL(p.Rel()),
+		// Readers take a description for HTML, as items' descriptions are:
+		// the channel's plain text is escaped for that.
+		Description:   template.HTMLEscapeString(r.feedDescription(p)),
 		Language:      p.Lang,
 		LastBuildDate: feedUpdated(items).UTC().Format(rfc822),
 		Links:         r.feedLinks(p.Rel()+"feed.xml", "application/rss+xml"),
