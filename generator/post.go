@@ -248,32 +248,34 @@ func (post *Post) validateState(errs *ErrorList) {
 
 func (post *Post) validateTimes(errs *ErrorList) {
 	fm := &post.fm
-	post.Timestamp = fm.time(errs, "timestamp", fm.Timestamp)
-	post.Until = fm.time(errs, "until", fm.Until)
-	post.Announced = fm.time(errs, "announced", fm.Announced)
+	var okT, okU, okA bool
+	post.Timestamp, okT = fm.time(errs, "timestamp", fm.Timestamp)
+	post.Until, okU = fm.time(errs, "until", fm.Until)
+	post.Announced, okA = fm.time(errs, "announced", fm.Announced)
 	if fm.has("until") && fm.has("state") && post.State != Maintenance {
 		errs.add(fm.pos["until"], "until: only a post in state maintenance has an end time")
 	}
-	if post.Timestamp.IsZero() {
-		return
-	}
-	if !post.Until.IsZero() && !post.Until.After(post.Timestamp) {
+	// Compared only when given: a zero time is a valid year-one instant.
+	if okT && okU && !post.Until.After(post.Timestamp) {
 		errs.add(fm.pos["until"], "until: must be after timestamp %s", fm.Timestamp)
 	}
-	if post.Announced.After(post.Timestamp) {
+	if okT && okA && post.Announced.After(post.Timestamp) {
 		errs.add(fm.pos["announced"], "announced: must not be after timestamp %s", fm.Timestamp)
 	}
 }
 
-func (fm *FrontMatter) time(errs *ErrorList, key, v string) time.Time {
+// time parses the time under key; ok is false when the key is absent or
+// its value is not a time.
+func (fm *FrontMatter) time(errs *ErrorList, key, v string) (t time.Time, ok bool) {
 	if !fm.has(key) {
-		return time.Time{}
+		return time.Time{}, false
 	}
 	t, err := ParseTime(v)
 	if err != nil {
 		errs.add(fm.pos[key], "%s: %v", key, err)
+		return time.Time{}, false
 	}
-	return t
+	return t, true
 }
 
 // ParseTime reads an RFC 3339 time; the offset is required because a time

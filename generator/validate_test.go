@@ -58,6 +58,8 @@ func TestPostErrors(t *testing.T) {
 			[]string{"content/p.md:4:1: invalid YAML: did not find expected key"}},
 		{"invalid YAML scanner error", "---\nregion: na\nservice: psn: x\n---\n",
 			[]string{"content/p.md:3:1: invalid YAML: mapping values are not allowed in this context"}},
+		{"year zero: times compared only when given", "---\nregion: na\nservice: psn\nstate: maintenance\ntimestamp: 0000-01-10T00:00:00Z\nuntil: 0000-01-10T00:00:00Z\n---\n",
+			[]string{"content/p.md:6:8: until: must be after timestamp 0000-01-10T00:00:00Z"}},
 		{"tab indentation", "---\nregion: na\n\tservice: psn\n---\n", []string{"content/p.md:3:1: invalid YAML: found a tab character that violates indentation"}},
 		{"missing keys at opening fence", "---\ntitle: x\nregion: na\n---\n", []string{
 			`content/p.md:1:1: missing required key "service"`,

@@ -42,7 +42,9 @@ func (r *yamlReader) parse(data []byte, at Pos) *yaml.Node {
 		r.syntaxError(err, max(1, bytes.Count(bytes.TrimRight(data, "\n"), []byte("\n"))+1))
 		return nil
 	}
-	if doc.Kind == 0 || len(doc.Content) == 0 {
+	// A lone "---" gives an empty value on the line after it, which may
+	// not exist: it is an empty document too.
+	if doc.Kind == 0 || len(doc.Content) == 0 || isEmptyValue(doc.Content[0]) {
 		r.errs.add(at, "empty YAML: expected key: value lines")
 		return nil
 	}
@@ -185,4 +187,8 @@ func kindName(n *yaml.Node) string {
 		return "the date"
 	}
 	return "the value"
+}
+
+func isEmptyValue(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.Tag == "!!null" && n.Value == "" && n.Style == 0
 }
