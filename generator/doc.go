@@ -114,8 +114,8 @@
 //	                     Ends ("" without until) and Where
 //	Feeds                the feeds to announce: the scope's, then the site's
 //
-// Partials shipped: header (the site's name and the region links), links
-// (the head's feed, stylesheet and icon links), state (a
+// Partials shipped: site-header (the site's name and the region links),
+// head-links (the head's feed, stylesheet and icon links), state (a
 // state with icon and words), banner, subscribe
 // (the scope's RSS, Atom and calendar links), incident-list,
 // upcoming-list, incident-sections, and update on incident pages.
@@ -128,13 +128,14 @@
 //	markdown POST the post's body as HTML (raw HTML dropped unless
 //	              unsafe_html)
 //	partialCached NAME DATA VARIANTS...
-//	              the template NAME (of base.html or a partial) run with
-//	              DATA once a build for each list of VARIANTS, as Hugo's
-//	              function of that name: its output must depend on nothing
-//	              else but what is the same for the whole build. The
-//	              default base renders the header so, keyed on the page's
-//	              language, kind and region: a site's own header partial
-//	              may show nothing else of the page.
+//	              the template NAME (of base.html, a partial, or the
+//	              page's own layout) run with DATA once a build for each
+//	              list of VARIANTS, as Hugo's function of that name: its
+//	              output must depend on nothing else but what is the same
+//	              for the whole build. The default base renders site-header
+//	              and head-links so, keyed on the page's language, kind,
+//	              region and service: a site's own versions may show
+//	              nothing else of the page.
 //
 // Assets are copied to assets/<name>.<hash>.<ext>, the hash taken from their
 // bytes, so they may be cached for ever.

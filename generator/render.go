@@ -114,13 +114,19 @@ func (r *renderer) partialCached(name string, data any, variants []any) (templat
 	if html, ok := r.partials.Load(key); ok {
 		return html.(template.HTML), nil
 	}
+	// A page's own layout may define the partial anew, as for {{template}}.
+	set := r.shared
+	if p, ok := data.(*Page); ok && r.layouts[p.Kind] != nil {
+		set = r.layouts[p.Kind]
+	}
 	var b strings.Builder
-	if err := r.shared.ExecuteTemplate(&b, name, data); err != nil {
+	if err := set.ExecuteTemplate(&b, name, data); err != nil {
 		return "", err
 	}
-	html := template.HTML(b.String())
-	r.partials.Store(key, html)
-	return html, nil
+	// Two workers may render it at once: the first stored is kept, so that
+	// every page shows the same.
+	html, _ := r.partials.LoadOrStore(key, template.HTML(b.String()))
+	return html.(template.HTML), nil
 }
 
 // job is one output file and how to make it.

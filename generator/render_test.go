@@ -57,11 +57,12 @@ func TestNewLanguage(t *testing.T) {
 
 func TestLayoutErrorsArePositioned(t *testing.T) {
 	tests := map[string]string{
-		"{{template \"base\" .}}\n{{define \"main\"}}\n{{.Nope}}\n{{end}}":              `layouts/404.html:3:3: executing "main" at <.Nope>: can't evaluate field Nope in type *generator.Page`,
-		"{{template \"base\" .}}\n{{define \"main\"}}\n日本 {{.Nope}}\n{{end}}":           `layouts/404.html:3:6: executing "main" at <.Nope>`,
-		"{{template \"base\" .}}\n{{define \"main\"}}\n{{if}}\n{{end}}":                 `layouts/404.html:3:1: missing value for if`,
-		"{{template \"base\" .}}{{define \"main\"}}{{.T \"no_such\"}}{{end}}":           `layouts/404.html:1:41: executing "main" at <.T>: error calling T: no UI string "no_such" in layouts/i18n/en.yaml`,
-		"{{template \"base\" .}}{{define \"main\"}}{{partialCached \"nope\" .}}{{end}}": `layouts/404.html:1:41: executing "main" at <partialCached "nope" .>: error calling partialCached: html/template: "nope" is undefined`,
+		"{{template \"base\" .}}\n{{define \"main\"}}\n{{.Nope}}\n{{end}}":                              `layouts/404.html:3:3: executing "main" at <.Nope>: can't evaluate field Nope in type *generator.Page`,
+		"{{template \"base\" .}}\n{{define \"main\"}}\n日本 {{.Nope}}\n{{end}}":                           `layouts/404.html:3:6: executing "main" at <.Nope>`,
+		"{{template \"base\" .}}\n{{define \"main\"}}\n{{if}}\n{{end}}":                                 `layouts/404.html:3:1: missing value for if`,
+		"{{template \"base\" .}}{{define \"main\"}}{{.T \"no_such\"}}{{end}}":                           `layouts/404.html:1:41: executing "main" at <.T>: error calling T: no UI string "no_such" in layouts/i18n/en.yaml`,
+		"{{template \"base\" .}}{{define \"main\"}}{{end}}{{define \"site-header\"}}\n{{.Nope}}{{end}}": `layouts/404.html:2:3: executing "site-header" at <.Nope>: can't evaluate field Nope in type *generator.Page`,
+		"{{template \"base\" .}}{{define \"main\"}}{{partialCached \"nope\" .}}{{end}}":                 `layouts/404.html:1:41: executing "main" at <partialCached "nope" .>: error calling partialCached: html/template: "nope" is undefined`,
 	}
 	for layout, want := range tests {
 		opts := Options{Site: smallSite(map[string]string{"layouts/404.html": layout}), Defaults: defaults, Now: at("2011-05-01T00:00:00Z")}
@@ -76,9 +77,11 @@ func TestLayoutErrorsArePositioned(t *testing.T) {
 // variants, and each list gets its own.
 func TestPartialCached(t *testing.T) {
 	fsys := smallSite(map[string]string{
-		"layouts/partials/header.html": `{{define "header"}}<p class="h">{{.Rel}}</p>{{end}}`,
-		"content/na-1.md":              "---\nregion: na\nservice: psn\nstate: degraded\ntimestamp: 2011-04-21T16:00:00Z\n---\nSlow.\n",
-		"content/na-2.md":              "---\nregion: na\nservice: store\nstate: degraded\ntimestamp: 2011-04-22T16:00:00Z\n---\nSlow.\n",
+		"layouts/partials/site-header.html": `{{define "site-header"}}<p class="h">{{.Rel}}</p>{{end}}`,
+		// A kind's own layout may define the partial anew.
+		"layouts/404.html": `{{template "base" .}}{{define "main"}}{{end}}{{define "site-header"}}<p class="h">lost</p>{{end}}`,
+		"content/na-1.md":  "---\nregion: na\nservice: psn\nstate: degraded\ntimestamp: 2011-04-21T16:00:00Z\n---\nSlow.\n",
+		"content/na-2.md":  "---\nregion: na\nservice: store\nstate: degraded\ntimestamp: 2011-04-22T16:00:00Z\n---\nSlow.\n",
 	})
 	out := build(t, fsys, Options{Now: at("2011-05-01T00:00:00Z")})
 	header := func(p string) string {
@@ -86,9 +89,16 @@ func TestPartialCached(t *testing.T) {
 		before, _, _ := strings.Cut(after, "</p>")
 		return before
 	}
-	// The default base keys the header on language, kind and region.
+	// The default base keys the header on language, kind, region and
+	// service.
 	if jp, na := header("regions/jp/index.html"), header("regions/na/index.html"); jp != "regions/jp/" || na != "regions/na/" {
 		t.Errorf("region pages share a header or miss theirs: %q, %q", jp, na)
+	}
+	if psn, store := header("services/psn/index.html"), header("services/store/index.html"); psn != "services/psn/" || store != "services/store/" {
+		t.Errorf("service pages share a header or miss theirs: %q, %q", psn, store)
+	}
+	if lost := header("404.html"); lost != "lost" {
+		t.Errorf("the 404 layout's own header was not used: %q", lost)
 	}
 	one, two := header("incidents/na-1/index.html"), header("incidents/na-2/index.html")
 	if one != two || !strings.HasPrefix(one, "incidents/na-") {

@@ -28,7 +28,12 @@ func OpenSite(dir string) (*SiteFS, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &SiteFS{root: root, FS: root.FS(), path: dir}
+	abs, err := filepath.Abs(dir) // for listings, whatever the working folder becomes
+	if err != nil {
+		root.Close()
+		return nil, err
+	}
+	s := &SiteFS{root: root, FS: root.FS(), path: abs}
 	if useOpenat2 {
 		// The root's own folder, not dir opened again, which could by now
 		// be another.

@@ -94,6 +94,13 @@ var templateErr = regexp.MustCompile(`^(?:html/)?template: (layouts/[^:]+):(\d+)
 // 1-based column in characters, as YAML positions are.
 func templatePos(err error, name string, theme fs.FS) (Pos, string) {
 	msg := err.Error()
+	// A partial run by partialCached fails inside its caller's message:
+	// the innermost layout position is the one to fix.
+	if i := strings.LastIndex(msg, "template: layouts/"); i > 0 {
+		if templateErr.MatchString(msg[i:]) {
+			msg = msg[i:]
+		}
+	}
 	m := templateErr.FindStringSubmatch(msg)
 	if m == nil {
 		return Pos{name, 1, 1}, strings.TrimPrefix(msg, "template: ")

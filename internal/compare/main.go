@@ -1,3 +1,5 @@
+//go:build unix
+
 // Command compare measures statusgen's full build against Hugo's and
 // against the floor, in one run on one machine:
 //
