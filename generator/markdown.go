@@ -24,7 +24,7 @@ import (
 func newMarkdown(unsafe bool) goldmark.Markdown {
 	opts := []goldmark.Option{
 		goldmark.WithExtensions(extension.GFM),
-		goldmark.WithParserOptions(parser.WithASTTransformers(util.Prioritized(absolutizer{}, 100))),
+		goldmark.WithParserOptions(parser.WithASTTransformers(util.Prioritized(absolutizer{}, 100), util.Prioritized(scriptLinks{}, 200))),
 	}
 	if unsafe {
 		opts = append(opts, goldmark.WithRendererOptions(html.WithUnsafe()))
@@ -66,6 +66,43 @@ var outputs = sync.Pool{New: func() any {
 }}
 
 var baseKey = parser.NewContextKey()
+
+// scriptLinks empties links and images whose address runs code
+// (javascript:, vbscript:, data: other than raster images) and turns such
+// autolinks into text. goldmark does so itself unless raw HTML is on;
+// unsafe_html lets markup through, not script addresses in Markdown.
+type scriptLinks struct{}
+
+func (scriptLinks) Transform(doc *ast.Document, reader text.Reader, _ parser.Context) {
+	var autolinks []*ast.AutoLink
+	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if entering {
+			switch n := n.(type) {
+			case *ast.Link:
+				n.Destination = safeDestination(n.Destination)
+			case *ast.Image:
+				n.Destination = safeDestination(n.Destination)
+			case *ast.AutoLink:
+				if html.IsDangerousURL(n.URL(reader.Source())) {
+					autolinks = append(autolinks, n)
+				}
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	for _, n := range autolinks {
+		n.Parent().ReplaceChild(n.Parent(), n, ast.NewString(n.Label(reader.Source())))
+	}
+}
+
+func safeDestination(dest []byte) []byte {
+	// Checked as written and as the renderer will write it, character
+	// references resolved (&#106;avascript:).
+	if html.IsDangerousURL(dest) || html.IsDangerousURL(util.URLEscape(dest, true)) {
+		return nil
+	}
+	return dest
+}
 
 // absolutizer resolves link and image destinations against the base URL in
 // the parse context, if any.

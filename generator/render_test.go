@@ -170,10 +170,21 @@ func TestUnsafeHTML(t *testing.T) {
 	if strings.Contains(page, "<b>bold</b>") || strings.Contains(page, "javascript:") {
 		t.Errorf("raw HTML or a javascript: link got through:\n%s", page)
 	}
-	fsys := smallSite(map[string]string{"content/x.md": body})
+	// Raw HTML is let through; script addresses in Markdown are not.
+	attacks := body + strings.Join(markdownAttacks[:9], "\n\n") + "\n"
+	fsys := smallSite(map[string]string{"content/x.md": attacks})
 	fsys[SiteFile] = &fstest.MapFile{Data: []byte(testSite + "unsafe_html: true\n")}
 	unsafe := build(t, fsys, Options{Now: at("2011-05-01T00:00:00Z")})
 	if !strings.Contains(string(unsafe["incidents/x/index.html"]), "<b>bold</b>") {
 		t.Error("unsafe_html: true did not let raw HTML through")
+	}
+	for _, p := range []string{"incidents/x/index.html", "feed.xml", "atom.xml"} {
+		problems := inertHTML(unsafe[p], false)
+		if strings.HasSuffix(p, ".xml") {
+			problems = inertFeed(unsafe[p])
+		}
+		for _, problem := range problems {
+			t.Errorf("unsafe_html: %s: %s", p, problem)
+		}
 	}
 }
