@@ -57,7 +57,7 @@ func readSite(fsys fs.FS, errs *ErrorList) *Site {
 		errs.add(Pos{SiteFile, 1, 1}, "missing site file: every site declares its title, regions and services in %s", SiteFile)
 	case err != nil:
 		errs.add(Pos{SiteFile, 1, 1}, "cannot read: %v", unwrapPath(err))
-	default:
+	case checkEncoding(SiteFile, data, "YAML", errs):
 		return parseSite(data, errs)
 	}
 	return nil

@@ -160,6 +160,13 @@ func checkText(p string, data []byte, errs *ErrorList) bool {
 		errs.add(Pos{p, 1, 1}, "empty file: a post needs front-matter between --- lines")
 		return false
 	}
+	return checkEncoding(p, data, "Markdown", errs)
+}
+
+// checkEncoding reports the first byte that is not UTF-8 text, where it
+// stands, before a parser would report it less precisely; what names the
+// kind of text expected.
+func checkEncoding(p string, data []byte, what string, errs *ErrorList) bool {
 	line, col := 1, 1
 	for i := 0; i < len(data); {
 		r, size := utf8.DecodeRune(data[i:])
@@ -168,7 +175,7 @@ func checkText(p string, data []byte, errs *ErrorList) bool {
 			errs.add(Pos{p, line, col}, "invalid UTF-8: save the file as UTF-8")
 			return false
 		case r == 0:
-			errs.add(Pos{p, line, col}, "NUL byte: this looks like a binary file, not Markdown")
+			errs.add(Pos{p, line, col}, "NUL byte: this looks like a binary file, not %s", what)
 			return false
 		case r == '\n':
 			line, col = line+1, 0

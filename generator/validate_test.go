@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -129,6 +130,9 @@ func TestSiteErrors(t *testing.T) {
 	}{
 		{"valid", testSite, nil},
 		{"empty", "", []string{"content/site.yaml:1:1: empty YAML: expected key: value lines"}},
+		{"invalid UTF-8 where it stands", testSite + "description: caf\xe9\n", []string{
+			fmt.Sprintf("content/site.yaml:%d:17: invalid UTF-8: save the file as UTF-8", strings.Count(testSite, "\n")+1)}},
+		{"NUL byte where it stands", "title: a\x00\n", []string{"content/site.yaml:1:9: NUL byte: this looks like a binary file, not YAML"}},
 		{"missing keys", "description: x\n", []string{
 			`content/site.yaml:1:1: missing required key "base_url"`,
 			`content/site.yaml:1:1: missing required key "title"`,
