@@ -2,7 +2,10 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"errors"
+	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -44,6 +47,8 @@ func TestScripts(t *testing.T) {
 			"bigpost":  cmdBigPost,
 			"entry":    cmdEntry,
 			"exitcode": cmdExitCode,
+			"tree":     cmdTree,
+			"unescape": cmdUnescape,
 		},
 	})
 }
@@ -106,6 +111,54 @@ func cmdEntry(ts *testscript.TestScript, neg bool, args []string) {
 	case !neg && len(names) == 0:
 		ts.Fatalf("%s holds nothing matching %s", args[0], args[1])
 	}
+}
+
+// cmdTree writes to FILE one line per file and folder under DIR, hidden ones
+// included: path, mode, size, modification time and SHA-256, so that cmp
+// of two such files tells whether anything in DIR changed at all:
+//
+//	tree DIR FILE
+func cmdTree(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: tree DIR FILE")
+	}
+	root := ts.MkAbs(args[0])
+	var b strings.Builder
+	ts.Check(filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		sum := ""
+		if info.Mode().IsRegular() {
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			sum = fmt.Sprintf("%x", sha256.Sum256(data))
+		}
+		fmt.Fprintf(&b, "%s %v %d %d %s\n", filepath.ToSlash(rel), info.Mode(), info.Size(), info.ModTime().UnixNano(), sum)
+		return nil
+	}))
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(b.String()), 0o644))
+}
+
+// cmdUnescape writes to DST the text of SRC with Go escapes (\n, \r, \x00,
+// \xe9, \ufeff) turned into the bytes they stand for, for files a txtar
+// archive should not hold raw:
+//
+//	unescape SRC DST
+func cmdUnescape(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: unescape SRC DST")
+	}
+	text, err := strconv.Unquote(`"` + strings.TrimSuffix(ts.ReadFile(args[0]), "\n") + `"`)
+	ts.Check(err)
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(text), 0o644))
 }
 
 // cmdExitCode runs a program like exec, keeping its stdout and stderr for
