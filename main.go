@@ -445,7 +445,7 @@ func watchSite(args []string, stdout, stderr io.Writer) int {
 func serveSite(args []string, stdout, stderr io.Writer) int {
 	f := newFlags("serve", "[--site DIR] [--out DIR] [--addr 127.0.0.1:8080]")
 	f.set.StringVar(&f.out, "out", "", "the output `folder` (default: public inside the site)")
-	addr := f.set.String("addr", "127.0.0.1:8080", "the `address` to listen on; loopback unless you mean to share the preview")
+	addr := f.set.String("addr", defaultAddr, "the `address` to listen on; loopback unless you mean to share the preview")
 	if code := f.parse(args, stdout, stderr); code >= 0 {
 		return code
 	}
@@ -457,16 +457,13 @@ func serveSite(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "statusgen serve: --addr: %v\n", err)
 		return 2
 	}
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := listen(*addr, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "statusgen serve: %v\n", err)
 		return 1
 	}
-	if host, _, _ := net.SplitHostPort(ln.Addr().String()); !net.ParseIP(host).IsLoopback() {
-		fmt.Fprintf(stderr, "statusgen serve: warning: listening on %s, reachable from other machines; the preview is meant for this one\n", ln.Addr())
-	}
 	preview := serve.New(f.out)
-	srv := &http.Server{Handler: preview, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: time.Minute}
+	srv := previewServer(preview)
 	go srv.Serve(ln)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -484,6 +481,27 @@ func serveSite(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// defaultAddr is loopback: the preview is for the machine it runs on.
+const defaultAddr = "127.0.0.1:8080"
+
+// listen opens addr, warning when other machines can reach it.
+func listen(addr string, stderr io.Writer) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	if host, _, _ := net.SplitHostPort(ln.Addr().String()); !net.ParseIP(host).IsLoopback() {
+		fmt.Fprintf(stderr, "statusgen serve: warning: listening on %s, reachable from other machines; the preview is meant for this one\n", ln.Addr())
+	}
+	return ln, nil
+}
+
+// previewServer serves h with timeouts, so that a slow or stalled client
+// cannot hold connections open for ever.
+func previewServer(h http.Handler) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: time.Minute}
 }
 
 // logBuild prints one line a build, or its errors.

@@ -5,7 +5,10 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -185,5 +189,55 @@ func cmdExitCode(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if got != want {
 		ts.Fatalf("%s exited with %d, want %d", args[1], got, want)
+	}
+}
+
+// TestServeListen: the preview listens on loopback unless told otherwise,
+// and says so when other machines can reach it.
+func TestServeListen(t *testing.T) {
+	if host, _, _ := net.SplitHostPort(defaultAddr); !net.ParseIP(host).IsLoopback() {
+		t.Errorf("the default address %s is not loopback", defaultAddr)
+	}
+	for addr, warns := range map[string]bool{"127.0.0.1:0": false, "[::1]:0": false, "0.0.0.0:0": true} {
+		var stderr bytes.Buffer
+		ln, err := listen(addr, &stderr)
+		if err != nil {
+			if strings.Contains(addr, "::1") {
+				continue // no IPv6 here
+			}
+			t.Fatal(err)
+		}
+		ln.Close()
+		if got := strings.Contains(stderr.String(), "warning: listening on"); got != warns {
+			t.Errorf("%s: warned %v, want %v (%q)", addr, got, warns, stderr.String())
+		}
+	}
+}
+
+// TestPreviewServerTimesOut: a client that sends its headers slowly is cut
+// off, and every timeout is set.
+func TestPreviewServerTimesOut(t *testing.T) {
+	srv := previewServer(http.NotFoundHandler())
+	if srv.ReadHeaderTimeout <= 0 || srv.ReadTimeout <= 0 || srv.WriteTimeout <= 0 || srv.IdleTimeout <= 0 {
+		t.Fatalf("a timeout is not set: %+v", srv)
+	}
+	srv.ReadHeaderTimeout = 100 * time.Millisecond // as set, but quicker to test
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	defer srv.Close()
+	conn, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	io.WriteString(conn, "GET / HTTP/1.1\r\nHost: x\r\n") // and never the end of the headers
+	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	start := time.Now()
+	_, err = io.ReadAll(conn)
+	if err != nil || time.Since(start) > 3*time.Second {
+		t.Errorf("the stalled connection was not closed by the server: %v after %v", err, time.Since(start))
 	}
 }
