@@ -95,6 +95,23 @@ func within(p, dir string) bool {
 // It returns the output files added, changed or removed, sorted: what a CDN
 // in front of the site must forget.
 func Publish(out string, build func(emit func(path string, data []byte) error) error) ([]string, error) {
+	return publish(out, build, osDisk{})
+}
+
+// disk is what a build does to the staging folder, so that tests can make
+// writing fail as a full or read-only disk would (they run as root, whom
+// permissions do not stop).
+type disk interface {
+	Mkdir(name string) error
+	WriteFile(name string, data []byte) error
+}
+
+type osDisk struct{}
+
+func (osDisk) Mkdir(name string) error                  { return os.Mkdir(name, 0o755) }
+func (osDisk) WriteFile(name string, data []byte) error { return writeNew(name, data) }
+
+func publish(out string, build func(emit func(path string, data []byte) error) error, d disk) ([]string, error) {
 	out = realPath(out)
 	parent, name := filepath.Split(out)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
@@ -114,15 +131,15 @@ func Publish(out string, build func(emit func(path string, data []byte) error) e
 	if err := os.Chmod(stage, 0o755); err != nil {
 		return nil, err
 	}
-	w := &stager{stage: stage, old: out, same: map[string]bool{}}
+	w := &stager{stage: stage, old: out, same: map[string]bool{}, disk: d}
 	if info, err := os.Stat(out); err != nil || !info.IsDir() {
 		w.old = "" // nothing to carry over: no need to look
 	}
 	if err := build(w.emit); err != nil {
 		return nil, err
 	}
-	if err := os.WriteFile(filepath.Join(stage, Marker), []byte(markerText), 0o644); err != nil {
-		return nil, err
+	if err := d.WriteFile(filepath.Join(stage, Marker), []byte(markerText)); err != nil {
+		return nil, fmt.Errorf("cannot write %s: %w", Marker, unwrapPath(err))
 	}
 	changes, err := w.changes()
 	if err != nil {
@@ -152,9 +169,18 @@ type stager struct {
 	mu         sync.Mutex
 	same       map[string]bool // path -> whether the old site has it unchanged
 	dirs       sync.Map        // folders made in stage
+	disk       disk
 }
 
 func (w *stager) emit(p string, data []byte) error {
+	if err := w.write(p, data); err != nil {
+		// Named as in the output, without the staging folder's name.
+		return fmt.Errorf("cannot write %s: %w", p, unwrapPath(err))
+	}
+	return nil
+}
+
+func (w *stager) write(p string, data []byte) error {
 	dst := filepath.Join(w.stage, filepath.FromSlash(p))
 	if dir := filepath.Dir(dst); !w.made(dir) {
 		if err := w.mkdir(dir); err != nil {
@@ -172,17 +198,17 @@ func (w *stager) emit(p string, data []byte) error {
 	if same {
 		return nil
 	}
-	return writeNew(dst, data)
+	return w.disk.WriteFile(dst, data)
 }
 
 // mkdir makes the folder dir in the staging folder, and its parents: one
 // call when the parent is there, as it mostly is, where os.MkdirAll looks
 // at every folder first.
 func (w *stager) mkdir(dir string) error {
-	err := os.Mkdir(dir, 0o755)
+	err := w.disk.Mkdir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		if err = w.mkdir(filepath.Dir(dir)); err == nil {
-			err = os.Mkdir(dir, 0o755)
+			err = w.disk.Mkdir(dir)
 		}
 	}
 	if err != nil && !errors.Is(err, fs.ErrExist) { // another worker made it

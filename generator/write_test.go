@@ -4,12 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -300,5 +302,88 @@ func TestWriteNew(t *testing.T) {
 	missing := filepath.Join(dir, "no", "index.html")
 	if err := writeNew(missing, []byte("x")); err == nil || !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), missing) {
 		t.Errorf("writing into a missing folder: %v", err)
+	}
+}
+
+// failingDisk writes as osDisk does until its budget of calls is spent,
+// then fails every call with err, as a full or read-only disk would.
+type failingDisk struct {
+	left   atomic.Int64
+	err    error
+	marker bool // fail the marker's write alone, the last of a build
+}
+
+func (d *failingDisk) spend() error {
+	if d.left.Add(-1) < 0 {
+		return d.err
+	}
+	return nil
+}
+
+func (d *failingDisk) Mkdir(name string) error {
+	if err := d.spend(); err != nil {
+		return &fs.PathError{Op: "mkdir", Path: name, Err: err}
+	}
+	return osDisk{}.Mkdir(name)
+}
+
+func (d *failingDisk) WriteFile(name string, data []byte) error {
+	if err := d.spend(); err != nil || d.marker && filepath.Base(name) == Marker {
+		if err == nil {
+			err = d.err
+		}
+		return &fs.PathError{Op: "open", Path: name, Err: err}
+	}
+	return osDisk{}.WriteFile(name, data)
+}
+
+// TestPublishWriteFailure: a disk that fills up or refuses writes at any
+// point of a real build gives an error naming the output file and the
+// cause, and leaves the published site as it was.
+func TestPublishWriteFailure(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	opts := Options{Site: smallSite(nil), Defaults: defaults, Now: at("2011-05-01T00:00:00Z")}
+	generate := func(emit func(string, []byte) error) error {
+		_, err := Generate(opts, emit)
+		return err
+	}
+	if _, err := Publish(out, generate); err != nil {
+		t.Fatal(err)
+	}
+	before := tree(t, out)
+	opts.Now = at("2011-05-02T00:00:00Z") // a build that changes pages
+	// How many calls the build makes over a copy of the site, give or
+	// take a folder two workers both make.
+	copied := filepath.Join(t.TempDir(), "public")
+	if err := os.CopyFS(copied, os.DirFS(out)); err != nil {
+		t.Fatal(err)
+	}
+	count := &failingDisk{}
+	count.left.Store(1 << 30)
+	if _, err := publish(copied, generate, count); err != nil {
+		t.Fatal(err)
+	}
+	calls := 1<<30 - count.left.Load()
+	for _, cause := range []error{syscall.ENOSPC, syscall.EACCES} {
+		for _, budget := range []int64{0, 1, calls / 3, calls / 2, calls * 2 / 3, -1} {
+			d := &failingDisk{err: cause, marker: budget == -1}
+			d.left.Store(budget)
+			if budget == -1 {
+				d.left.Store(1 << 30)
+			}
+			_, err := publish(out, generate, d)
+			if err == nil {
+				t.Fatalf("%v after %d of %d calls: the build succeeded", cause, budget, calls)
+			}
+			if !errors.Is(err, cause) || !strings.HasPrefix(err.Error(), "cannot write ") || strings.Contains(err.Error(), "statusgen-") {
+				t.Errorf("%v after %d calls: error %q does not name the output file and the cause", cause, budget, err)
+			}
+			if !maps.Equal(tree(t, out), before) {
+				t.Fatalf("%v after %d calls: the published site changed", cause, budget)
+			}
+			if left, _ := filepath.Glob(filepath.Join(filepath.Dir(out), ".public.statusgen-*")); len(left) > 0 {
+				t.Errorf("%v after %d calls: staging folders left: %v", cause, budget, left)
+			}
+		}
 	}
 }
