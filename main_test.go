@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -15,15 +17,21 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"statusgen/internal/corpus"
 )
 
 // TestMain lets the test binary stand in for the statusgen command, so that
 // the scripts run the real command line, exit codes included.
 func TestMain(m *testing.M) {
+	if os.Getenv("STATUSGEN_RUN_MAIN") == "1" { // the binary as statusgen, for tests that kill it
+		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	}
 	testscript.Main(m, map[string]func(){
 		"statusgen": func() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) },
 	})
@@ -240,4 +248,86 @@ func TestPreviewServerTimesOut(t *testing.T) {
 	if err != nil || time.Since(start) > 3*time.Second {
 		t.Errorf("the stalled connection was not closed by the server: %v after %v", err, time.Since(start))
 	}
+}
+
+// TestBuildSurvivesKill kills real builds at random moments, each over
+// content that differs from the published site (two sites built into one
+// --out in turn), and checks after each that --out is the complete old or
+// the complete new site, file for file.
+func TestBuildSurvivesKill(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spawns processes")
+	}
+	const posts = 600
+	work := t.TempDir()
+	out := filepath.Join(work, "public")
+	now := corpus.Last(posts).Format(time.RFC3339)
+	sites := []string{filepath.Join(work, "a"), filepath.Join(work, "b")}
+	want := make([]map[string]string, 2)
+	var took time.Duration
+	for i, site := range sites {
+		if err := corpus.Write(site, posts, 4, 6, uint64(i+1)); err != nil {
+			t.Fatal(err)
+		}
+		ref := filepath.Join(work, fmt.Sprint("ref", i))
+		start := time.Now()
+		if err := statusgenCmd("build", "--site", site, "--out", ref, "--now", now).Run(); err != nil {
+			t.Fatal(err)
+		}
+		took = max(took, time.Since(start))
+		want[i] = contents(t, ref)
+	}
+	if err := os.CopyFS(out, os.DirFS(filepath.Join(work, "ref0"))); err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	runs, finished, switched := 40, 0, 0
+	cur := 0 // the site --out shows; each build is of the other
+	for i := range runs {
+		cmd := statusgenCmd("build", "--site", sites[1-cur], "--out", out, "--now", now)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Duration(rng.Int64N(int64(took) * 5 / 4)))
+		cmd.Process.Signal(syscall.SIGKILL)
+		if cmd.Wait() == nil {
+			finished++
+		}
+		switch got := contents(t, out); {
+		case maps.Equal(got, want[1-cur]):
+			cur, switched = 1-cur, switched+1
+		case maps.Equal(got, want[cur]): // the kill came first
+		default:
+			t.Fatalf("run %d: --out is neither the old nor the new site (%d files)", i, len(got))
+		}
+		if entries, _ := filepath.Glob(filepath.Join(work, ".public.statusgen-*")); len(entries) > 1 {
+			t.Errorf("run %d: staging folders pile up: %v", i, entries)
+		}
+	}
+	t.Logf("%d runs: %d killed midway, %d finished; --out switched %d times, each time whole (a build takes up to %v)", runs, runs-finished, finished, switched, took.Round(time.Millisecond))
+}
+
+func statusgenCmd(args ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), "STATUSGEN_RUN_MAIN=1")
+	return cmd
+}
+
+// contents maps each file under dir to its bytes.
+func contents(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	files := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		files[filepath.ToSlash(rel)] = string(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
 }
