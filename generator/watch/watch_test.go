@@ -128,6 +128,13 @@ func (l *live) equalsFullBuild() {
 	l.t.Helper()
 	root, _ := os.OpenRoot(l.dir)
 	defer root.Close()
+	equalsFullBuild(l.t, root, l.out, now)
+}
+
+// equalsFullBuild compares the output in out with a fresh build of the site
+// in root as of now.
+func equalsFullBuild(t *testing.T, root *os.Root, out string, now time.Time) {
+	t.Helper()
 	want := map[string][]byte{}
 	var mu sync.Mutex
 	_, err := generator.Generate(generator.Options{Site: root.FS(), Defaults: os.DirFS("../.."), Now: now}, func(p string, data []byte) error {
@@ -137,22 +144,22 @@ func (l *live) equalsFullBuild() {
 		return nil
 	})
 	if err != nil {
-		l.t.Fatal(err)
+		t.Fatal(err)
 	}
 	got := 0
-	filepath.WalkDir(l.out, func(p string, d fs.DirEntry, err error) error {
+	filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || d.Name() == generator.Marker {
 			return nil
 		}
-		rel, _ := filepath.Rel(l.out, p)
+		rel, _ := filepath.Rel(out, p)
 		got++
 		if data, ok := want[filepath.ToSlash(rel)]; !ok || !bytes.Equal(data, must(os.ReadFile(p))) {
-			l.t.Errorf("%s differs from a full build", rel)
+			t.Errorf("%s differs from a full build", rel)
 		}
 		return nil
 	})
 	if got != len(want) {
-		l.t.Errorf("%d files, a full build makes %d", got, len(want))
+		t.Errorf("%d files, a full build makes %d", got, len(want))
 	}
 }
 
