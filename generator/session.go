@@ -423,7 +423,13 @@ func (s *Session) update(r *renderer, jobs []job, dirty map[string]bool, res *Re
 		}
 	}
 	slices.Sort(res.Removed)
+	added := slices.ContainsFunc(written, func(p string) bool { return !s.outputs[p] })
 	s.outputs = now
+	if added || len(res.Removed) > 0 { // the marker lists the outputs
+		if _, err := replaceFile(filepath.Join(s.out, Marker), markerFor(slices.Sorted(maps.Keys(now)))); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

@@ -189,6 +189,10 @@ func (s *sessionSite) rebuild(step string, changed []string) {
 			t.Fatalf("%s (%v): %s differs from a full build (rendered %d)\n%s", step, changed, p, res.Rendered, firstDiff([]byte(got[p]), []byte(data)))
 		}
 	}
+	// The marker lists every file, so that a build after it refuses nothing.
+	if found, err := strangers(s.out); err != nil || len(found) > 0 {
+		t.Fatalf("%s (%v): the marker misses %v (%v)", step, changed, found, err)
+	}
 }
 
 // fullBuild builds a site in memory as the build command does.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -17,6 +18,52 @@ import (
 const Marker = ".statusgen"
 
 const markerText = "This folder is statusgen's output: every build replaces it whole.\n"
+
+// manifestHead starts the marker's list of the files a build wrote.
+const manifestHead = "Files of the last build, one per line, so that the next can tell them from files it did not write:\n"
+
+// markerFor is the marker of a build that wrote paths.
+func markerFor(paths []string) []byte {
+	var b bytes.Buffer
+	b.WriteString(markerText)
+	b.WriteString(manifestHead)
+	for _, p := range paths {
+		b.WriteString(p)
+		b.WriteByte('\n')
+	}
+	return b.Bytes()
+}
+
+// strangers lists the files under out that its marker does not name: what
+// someone else put there, which replacing out would delete. A marker
+// without a list (from before markers held one) names nothing as strange.
+func strangers(out string) ([]string, error) {
+	data, err := os.ReadFile(filepath.Join(out, Marker))
+	if err != nil {
+		return nil, err
+	}
+	_, list, ok := strings.Cut(string(data), manifestHead)
+	if !ok {
+		return nil, nil
+	}
+	known := map[string]bool{Marker: true}
+	for _, p := range strings.Split(list, "\n") {
+		known[p] = true
+	}
+	var found []string
+	err = filepath.WalkDir(out, func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(out, name)
+		// Temporary files of a watch killed while writing are its own.
+		if p := filepath.ToSlash(rel); !known[p] && !(strings.HasPrefix(d.Name(), ".statusgen-") && strings.HasSuffix(d.Name(), ".tmp")) {
+			found = append(found, p)
+		}
+		return nil
+	})
+	return found, err
+}
 
 // CheckOut refuses output folders whose replacement would destroy
 // something: the root, the home folder, the site or a folder holding it, the
@@ -57,8 +104,22 @@ func checkOwned(out string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := os.Stat(filepath.Join(out, Marker)); len(entries) > 0 && err != nil {
+	if len(entries) == 0 {
+		return nil
+	}
+	if _, err := os.Stat(filepath.Join(out, Marker)); err != nil {
 		return fmt.Errorf("refusing to write to %s: the folder is not empty and has no %s file, so statusgen did not make it; choose a new or empty folder", out, Marker)
+	}
+	found, err := strangers(out)
+	if err != nil {
+		return err
+	}
+	if len(found) > 0 {
+		names := strings.Join(found[:min(len(found), 3)], ", ")
+		if len(found) > 3 {
+			names += fmt.Sprintf(" and %d more", len(found)-3)
+		}
+		return fmt.Errorf("refusing to write to %s: it holds files statusgen did not write (%s), which a build would delete; move them out of it first", out, names)
 	}
 	return nil
 }
@@ -138,7 +199,8 @@ func publish(out string, build func(emit func(path string, data []byte) error) e
 	if err := build(w.emit); err != nil {
 		return nil, err
 	}
-	if err := d.WriteFile(filepath.Join(stage, Marker), []byte(markerText)); err != nil {
+	written := slices.Sorted(maps.Keys(w.same))
+	if err := d.WriteFile(filepath.Join(stage, Marker), markerFor(written)); err != nil {
 		return nil, fmt.Errorf("cannot write %s: %w", Marker, unwrapPath(err))
 	}
 	changes, err := w.changes()
