@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"net/url"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -237,6 +238,10 @@ type atomLink struct {
 // rfc822 is RFC 822 with a four-digit year, as RSS readers expect.
 const rfc822 = "Mon, 02 Jan 2006 15:04:05 -0700"
 
+// htmlText escapes what HTML would take for markup, and nothing else, so
+// that readers showing text see apostrophes and quotes as written.
+var htmlText = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
 func (r *renderer) rss(b *bytes.Buffer, p *Page, feedItems func() ([]feedItem, error)) error {
 	items, err := feedItems()
 	if err != nil {
@@ -247,7 +252,7 @@ func (r *renderer) rss(b *bytes.Buffer, p *Page, feedItems func() ([]feedItem, e
 		Link:  r.absURL(p.Rel()),
 		// Readers take a description for HTML, as items' descriptions are:
 		// the channel's plain text is escaped for that.
-		Description:   template.HTMLEscapeString(r.feedDescription(p)),
+		Description:   htmlText.Replace(r.feedDescription(p)),
 		Language:      p.Lang,
 		LastBuildDate: feedUpdated(items).UTC().Format(rfc822),
 		Links:         r.feedLinks(p.Rel()+"feed.xml", "application/rss+xml"),

@@ -2,6 +2,7 @@ package generator
 
 import (
 	"bytes"
+	"encoding/xml"
 	"net/url"
 	"strings"
 	"testing"
@@ -239,5 +240,21 @@ func TestAnnouncedItemDate(t *testing.T) {
 		if !f.Items[0].PublishedParsed.Equal(at("2011-05-10T00:00:00Z")) {
 			t.Errorf("%s: dated %s, want its announced time", now, f.Items[0].PublishedParsed)
 		}
+	}
+}
+
+// TestRSSChannelDescription: the site's description reaches RSS readers,
+// who take it for HTML, as inert text with apostrophes left as written.
+func TestRSSChannelDescription(t *testing.T) {
+	fsys := smallSite(nil)
+	fsys[SiteFile] = &fstest.MapFile{Data: []byte(testSite + "description: \"Acme's status & <b>news</b>\"\n")}
+	var rss struct {
+		Description string `xml:"channel>description"`
+	}
+	if err := xml.Unmarshal(build(t, fsys, Options{Now: at("2011-05-01T00:00:00Z")})["feed.xml"], &rss); err != nil {
+		t.Fatal(err)
+	}
+	if want := "Acme's status &amp; &lt;b&gt;news&lt;/b&gt;"; rss.Description != want {
+		t.Errorf("channel description %q, want %q", rss.Description, want)
 	}
 }

@@ -188,3 +188,13 @@ func TestUnsafeHTML(t *testing.T) {
 		}
 	}
 }
+
+// TestAssetNameWithControlCharacter: such a name cannot be an address nor
+// a line of the marker's list; the build refuses it.
+func TestAssetNameWithControlCharacter(t *testing.T) {
+	fsys := smallSite(map[string]string{"assets/a\nb.txt": "x"})
+	_, err := Generate(Options{Site: fsys, Defaults: defaults, Now: at("2011-05-01T00:00:00Z")}, func(string, []byte) error { return nil })
+	if err == nil || !strings.Contains(err.Error(), `assets:1:1: cannot read assets: "assets/a\nb.txt": a file name with a control character`) {
+		t.Errorf("error %v", err)
+	}
+}

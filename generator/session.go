@@ -411,6 +411,15 @@ func (s *Session) update(r *renderer, jobs []job, dirty map[string]bool, res *Re
 		return err
 	}
 	res.Rendered = len(todo)
+	// The marker lists every output: new ones before they are written, so
+	// that a failure or a kill midway leaves none unlisted.
+	if !setContains(s.outputs, now) {
+		all := maps.Clone(s.outputs)
+		maps.Copy(all, now)
+		if err := s.writeMarker(all); err != nil {
+			return err
+		}
+	}
 	written, err := s.replaceAll(rendered)
 	if err != nil {
 		return err
@@ -423,14 +432,27 @@ func (s *Session) update(r *renderer, jobs []job, dirty map[string]bool, res *Re
 		}
 	}
 	slices.Sort(res.Removed)
-	added := slices.ContainsFunc(written, func(p string) bool { return !s.outputs[p] })
+	if err := s.writeMarker(now); err != nil {
+		return err
+	}
 	s.outputs = now
-	if added || len(res.Removed) > 0 { // the marker lists the outputs
-		if _, err := replaceFile(filepath.Join(s.out, Marker), markerFor(slices.Sorted(maps.Keys(now)))); err != nil {
-			return err
+	return nil
+}
+
+// writeMarker lists outputs in the marker; unchanged, it is left alone.
+func (s *Session) writeMarker(outputs map[string]bool) error {
+	_, err := replaceFile(filepath.Join(s.out, Marker), markerFor(slices.Sorted(maps.Keys(outputs))))
+	return err
+}
+
+// setContains reports whether every key of b is in a.
+func setContains(a, b map[string]bool) bool {
+	for k := range b {
+		if !a[k] {
+			return false
 		}
 	}
-	return nil
+	return true
 }
 
 // replaceAll replaces the output files whose bytes changed, several at a

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
@@ -162,6 +163,11 @@ func fingerprint(theme fs.FS) (map[string]string, map[string][]byte, error) {
 	err := fs.WalkDir(theme, "assets", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
+		}
+		// Output paths are listed one per line in the marker, and are
+		// addresses: a control character fits neither.
+		if strings.ContainsFunc(p, unicode.IsControl) {
+			return fmt.Errorf("%q: a file name with a control character", p)
 		}
 		data, err := fs.ReadFile(theme, p)
 		if err != nil {

@@ -42,9 +42,13 @@ func strangers(out string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, list, ok := strings.Cut(string(data), manifestHead)
-	if !ok {
+	text := strings.ReplaceAll(string(data), "\r\n", "\n") // a checkout may have changed line ends
+	_, list, ok := strings.Cut(text, manifestHead)
+	switch {
+	case !ok && text == markerText:
 		return nil, nil
+	case !ok:
+		return nil, fmt.Errorf("refusing to write to %s: its %s file is damaged, so which files statusgen wrote cannot be told; move what is yours out of it and delete the folder", out, Marker)
 	}
 	known := map[string]bool{Marker: true}
 	for _, p := range strings.Split(list, "\n") {
