@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -226,8 +227,8 @@ func TestServeListen(t *testing.T) {
 // off, and every timeout is set.
 func TestPreviewServerTimesOut(t *testing.T) {
 	srv := previewServer(http.NotFoundHandler())
-	if srv.ReadHeaderTimeout <= 0 || srv.ReadTimeout <= 0 || srv.WriteTimeout <= 0 || srv.IdleTimeout <= 0 {
-		t.Fatalf("a timeout is not set: %+v", srv)
+	if srv.ReadHeaderTimeout != 5*time.Second || srv.ReadTimeout != 10*time.Second || srv.WriteTimeout != 30*time.Second || srv.IdleTimeout != time.Minute {
+		t.Fatalf("timeouts %v %v %v %v, want 5s 10s 30s 1m (as documented)", srv.ReadHeaderTimeout, srv.ReadTimeout, srv.WriteTimeout, srv.IdleTimeout)
 	}
 	srv.ReadHeaderTimeout = 100 * time.Millisecond // as set, but quicker to test
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -258,6 +259,9 @@ func TestBuildSurvivesKill(t *testing.T) {
 	if testing.Short() {
 		t.Skip("spawns processes")
 	}
+	if runtime.GOOS != "linux" {
+		t.Skip("the swap is one step only where folders can be exchanged atomically (Linux)")
+	}
 	const posts = 600
 	work := t.TempDir()
 	out := filepath.Join(work, "public")
@@ -281,17 +285,24 @@ func TestBuildSurvivesKill(t *testing.T) {
 		t.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(7, 8))
-	runs, finished, switched := 40, 0, 0
+	runs, finished, switched, midway := 40, 0, 0, 0
 	cur := 0 // the site --out shows; each build is of the other
 	for i := range runs {
 		cmd := statusgenCmd("build", "--site", sites[1-cur], "--out", out, "--now", now)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
 		time.Sleep(time.Duration(rng.Int64N(int64(took) * 5 / 4)))
 		cmd.Process.Signal(syscall.SIGKILL)
-		if cmd.Wait() == nil {
+		err := cmd.Wait()
+		var exit *exec.ExitError
+		switch {
+		case err == nil:
 			finished++
+		case !errors.As(err, &exit) || !exit.Sys().(syscall.WaitStatus).Signaled():
+			t.Fatalf("run %d: the build failed by itself: %v\n%s", i, err, stderr.String())
 		}
 		switch got := contents(t, out); {
 		case maps.Equal(got, want[1-cur]):
@@ -300,11 +311,18 @@ func TestBuildSurvivesKill(t *testing.T) {
 		default:
 			t.Fatalf("run %d: --out is neither the old nor the new site (%d files)", i, len(got))
 		}
-		if entries, _ := filepath.Glob(filepath.Join(work, ".public.statusgen-*")); len(entries) > 1 {
+		entries, _ := filepath.Glob(filepath.Join(work, ".public.statusgen-*"))
+		if len(entries) > 1 {
 			t.Errorf("run %d: staging folders pile up: %v", i, entries)
 		}
+		if len(entries) == 1 {
+			midway++ // killed with a staging folder in place
+		}
 	}
-	t.Logf("%d runs: %d killed midway, %d finished; --out switched %d times, each time whole (a build takes up to %v)", runs, runs-finished, finished, switched, took.Round(time.Millisecond))
+	if switched == 0 || midway == 0 {
+		t.Errorf("the test tried nothing: --out switched %d times, %d builds were killed with a staging folder in place", switched, midway)
+	}
+	t.Logf("%d runs: %d killed (%d leaving a staging folder), %d finished; --out switched %d times, each time whole (a build takes up to %v)", runs, runs-finished, midway, finished, switched, took.Round(time.Millisecond))
 }
 
 func statusgenCmd(args ...string) *exec.Cmd {

@@ -76,6 +76,11 @@ func TestSoak(t *testing.T) {
 		return nil
 	})
 	broken := map[string]bool{}
+	write := func(p, text string) {
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	good := func(i int) string {
 		return fmt.Sprintf("---\nregion: r%d\nservice: s%d\nstate: degraded\ntimestamp: %s\n---\nSoak edit %d.\n",
 			rng.IntN(4), rng.IntN(6), now.Add(-time.Duration(rng.IntN(1000))*time.Hour).Format(time.RFC3339), i)
@@ -107,19 +112,23 @@ func TestSoak(t *testing.T) {
 		p := names[rng.IntN(len(names))]
 		switch r := rng.IntN(10); {
 		case r < 5: // change a post
-			os.WriteFile(p, []byte(good(edits)), 0o644)
+			write(p, good(edits))
 			delete(broken, p)
 		case r < 6: // a new post
-			p = filepath.Join(postsDir, fmt.Sprintf("%04d", rng.IntN(3)), fmt.Sprintf("soak-%d.md", edits))
-			os.WriteFile(p, []byte(good(edits)), 0o644)
+			p = filepath.Join(filepath.Dir(names[rng.IntN(len(names))]), fmt.Sprintf("soak-%d.md", edits))
+			write(p, good(edits))
 			names = append(names, p)
-		case r < 7: // a post goes, as many as come
-			os.Remove(p)
+		case r < 7 && len(names) > 1: // a post goes, as many as come
+			if err := os.Remove(p); err != nil {
+				t.Fatal(err)
+			}
 			names = slices.DeleteFunc(names, func(n string) bool { return n == p })
 			delete(broken, p)
 		case r < 8: // renamed
 			q := filepath.Join(filepath.Dir(p), fmt.Sprintf("renamed-%d.md", edits))
-			if os.Rename(p, q) == nil {
+			if err := os.Rename(p, q); err != nil {
+				t.Fatal(err)
+			} else {
 				names = append(slices.DeleteFunc(names, func(n string) bool { return n == p }), q)
 				if broken[p] {
 					delete(broken, p)
@@ -128,24 +137,40 @@ func TestSoak(t *testing.T) {
 			}
 		case r < 9 && len(broken) > 0: // a broken post mended
 			for q := range broken {
-				os.WriteFile(q, []byte(good(edits)), 0o644)
+				write(q, good(edits))
 				delete(broken, q)
 				break
 			}
 		default: // broken
-			os.WriteFile(p, []byte(bad[rng.IntN(len(bad))]), 0o644)
+			write(p, bad[rng.IntN(len(bad))])
 			broken[p] = true
 			invalid++
 		}
 		time.Sleep(time.Duration(rng.IntN(40)) * time.Millisecond)
 	}
+	seen := builds.Load()
 	for p := range broken {
-		os.Remove(p)
+		if err := os.Remove(p); err != nil {
+			t.Fatal(err)
+		}
 		names = slices.DeleteFunc(names, func(n string) bool { return n == p })
 	}
-	// Wait for the watcher to go quiet.
-	for time.Since(time.Unix(0, last.Load())) < time.Second {
+	// Wait for a build after the last change, then for quiet.
+	for deadline := time.Now().Add(time.Minute); builds.Load() == seen || time.Since(time.Unix(0, last.Load())) < time.Second; {
+		if time.Now().After(deadline) {
+			t.Fatal("no rebuild within a minute of the last change")
+		}
 		time.Sleep(100 * time.Millisecond)
+	}
+	onDisk := 0
+	filepath.WalkDir(postsDir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			onDisk++
+		}
+		return nil
+	})
+	if onDisk != len(names) {
+		t.Errorf("%d posts on disk, the test made %d", onDisk, len(names))
 	}
 	sample()
 	select {
@@ -164,5 +189,5 @@ func TestSoak(t *testing.T) {
 		kib[i] = h >> 10
 	}
 	t.Logf("%v: %d edits (%d broken), %d posts at the end, %d rebuilds (%d failed, as they should), heap in use in KiB at each tenth: %v; output equals a full build",
-		length, edits, invalid, len(names), builds.Load(), failed.Load(), kib)
+		length, edits, invalid, onDisk, builds.Load(), failed.Load(), kib)
 }
