@@ -152,7 +152,7 @@ func hostileSite(payload string, urls bool) fstest.MapFS {
 // (leading blanks and controls dropped, tabs and newlines removed).
 var scriptURL = regexp.MustCompile(`(?i)^(javascript|vbscript|data):`)
 
-var urlAttrs = map[string]bool{"href": true, "src": true, "action": true, "formaction": true, "data": true, "poster": true, "background": true, "xlink:href": true, "srcset": true, "content": false}
+var urlAttrs = map[string]bool{"href": true, "src": true, "action": true, "formaction": true, "data": true, "poster": true, "background": true, "xlink:href": true, "srcset": true}
 
 // inertHTML parses data as a browser would and lists what could run code.
 // page says whether it is a page, which must carry a policy against
@@ -187,14 +187,14 @@ func inertHTML(data []byte, page bool) []string {
 				if strings.HasPrefix(strings.ToLower(a.Key), "on") {
 					problems = append(problems, fmt.Sprintf("<%s %s=%q> event handler", n.Data, a.Key, a.Val))
 				}
-				if urlAttrs[key] || key == "xlink:href" {
+				if urlAttrs[key] {
 					v := strings.Map(func(r rune) rune {
 						if r == '\t' || r == '\n' || r == '\r' {
 							return -1
 						}
 						return r
 					}, strings.TrimLeft(a.Val, "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f "))
-					if scriptURL.MatchString(v) && !safeDataImage(v) {
+					if scriptURL.MatchString(v) && !dataImage.MatchString(v) {
 						problems = append(problems, fmt.Sprintf("<%s %s=%q> script URL", n.Data, a.Key, a.Val))
 					}
 				}
@@ -220,10 +220,8 @@ func attr(n *html.Node, key string) string {
 	return ""
 }
 
-// safeDataImage: raster images as data: URLs cannot run code.
-func safeDataImage(v string) bool {
-	return regexp.MustCompile(`(?i)^data:image/(png|gif|jpeg|webp)[;,]`).MatchString(v)
-}
+// dataImage matches raster images as data: URLs, which cannot run code.
+var dataImage = regexp.MustCompile(`(?i)^data:image/(png|gif|jpeg|webp)[;,]`)
 
 // forbidsInlineScript reads a policy's script-src, or default-src without
 // one: neither may allow inline script.
