@@ -40,7 +40,8 @@ import (
 )
 
 func main() {
-	posts := flag.Int("posts", 10000, "posts in the corpus")
+	shapeName := flag.String("shape", "rich", "the corpus `shape`: "+strings.Join(corpus.ShapeNames(), ", "))
+	posts := flag.Int("posts", 0, "posts in the corpus (default: the shape's)")
 	runs := flag.Int("runs", 5, "builds of each tool")
 	linear := flag.Bool("linear", false, "build with statusgen only, at --posts and ten times as many")
 	work := flag.String("work", "", "keep the corpora and outputs in this `folder` (default: a temporary one, removed)")
@@ -53,13 +54,22 @@ func main() {
 		}
 		return
 	}
-	if err := run(*posts, *runs, *linear, *work); err != nil {
+	shape, ok := corpus.Shapes[*shapeName]
+	if !ok {
+		fmt.Fprintf(os.Stderr, "compare: no shape %q; use one of %s\n", *shapeName, strings.Join(corpus.ShapeNames(), ", "))
+		os.Exit(2)
+	}
+	if *posts > 0 {
+		shape.Posts = *posts
+	}
+	if err := run(shape, *runs, *linear, *work); err != nil {
 		fmt.Fprintln(os.Stderr, "compare:", err)
 		os.Exit(1)
 	}
 }
 
-func run(posts, runs int, linear bool, work string) error {
+func run(shape corpus.Shape, runs int, linear bool, work string) error {
+	posts := shape.Posts
 	if work == "" {
 		dir, err := os.MkdirTemp("", "statusgen-compare-")
 		if err != nil {
@@ -76,7 +86,8 @@ func run(posts, runs int, linear bool, work string) error {
 	if linear {
 		var base time.Duration
 		for _, n := range []int{posts, 10 * posts} {
-			site, err := makeCorpus(work, n)
+			shape.Posts = n
+			site, err := makeCorpus(work, shape)
 			if err != nil {
 				return err
 			}
@@ -99,7 +110,7 @@ func run(posts, runs int, linear bool, work string) error {
 	}
 	version, _ := exec.Command(hugo, "version").Output()
 	fmt.Printf("hugo: %s", version)
-	site, err := makeCorpus(work, posts)
+	site, err := makeCorpus(work, shape)
 	if err != nil {
 		return err
 	}
@@ -168,12 +179,13 @@ func run(posts, runs int, linear bool, work string) error {
 	return nil
 }
 
-func makeCorpus(work string, n int) (string, error) {
-	site := filepath.Join(work, fmt.Sprint("site", n))
+func makeCorpus(work string, shape corpus.Shape) (string, error) {
+	site := filepath.Join(work, fmt.Sprintf("site-%d-%d-%d-%d", shape.Posts, shape.Regions, shape.Services, shape.BodyBytes))
 	if _, err := os.Stat(filepath.Join(site, "content")); err == nil {
 		return site, nil
 	}
-	return site, corpus.Write(site, n, 10, 20, 1)
+	fmt.Printf("corpus: %+v\n", shape)
+	return site, corpus.WriteShape(site, shape)
 }
 
 // statusgen builds the corpus into a fresh folder; --now puts every post in

@@ -1,6 +1,7 @@
-// Package corpus writes synthetic status sites for benchmarks: N posts over
-// R regions and S services, threaded into incidents of 2 to 5 updates, with
-// bodies of a few paragraphs, all in the past.
+// Package corpus writes synthetic status sites for benchmarks and tests:
+// posts over regions and services, threaded into incidents, with bodies of
+// a chosen length and richness, all in the past. A Shape holds the knobs;
+// Shapes names the ones docs/BENCHMARKS.md measures.
 package corpus
 
 import (
@@ -8,9 +9,49 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
+
+// Shape is what a synthetic site looks like.
+type Shape struct {
+	Posts       int
+	Regions     int
+	Services    int
+	MinUpdates  int     // updates per incident, at least (default 2)
+	MaxUpdates  int     // and at most (default 5)
+	BodyBytes   int     // a body's length, about (default 1,000)
+	Rich        bool    // bodies hold bold text, lists and several links, not only a link a paragraph
+	Table       bool    // every body holds a table as well
+	Maintenance float64 // share of incidents that are maintenance windows, 0 to 1
+	Seed        uint64  // the same shape and seed give the same site
+}
+
+// Shapes are the corpus shapes the benchmarks measure, by name.
+var Shapes = map[string]Shape{
+	// The shape of the first benchmarks: 10 regions, 20 services, bodies
+	// of 1 to 3 short paragraphs with a link each.
+	"classic": {Posts: 10000, Regions: 10, Services: 20, BodyBytes: 1000},
+	// Bodies of about 1.6 KB with paragraphs, lists, links and bold text.
+	"rich": {Posts: 10000, Regions: 10, Services: 20, BodyBytes: 1600, Rich: true},
+	// Bodies of about 4 KB that hold a table.
+	"table": {Posts: 10000, Regions: 10, Services: 20, BodyBytes: 4600, Rich: true, Table: true},
+	// Few regions and services, long incidents, a fifth of them maintenance.
+	"long": {Posts: 10000, Regions: 3, Services: 4, MinUpdates: 8, MaxUpdates: 20, BodyBytes: 800, Maintenance: 0.2},
+	// Many regions and services, short incidents and bodies.
+	"wide": {Posts: 2000, Regions: 60, Services: 200, MinUpdates: 2, MaxUpdates: 2, BodyBytes: 300},
+}
+
+// ShapeNames lists Shapes' names, sorted.
+func ShapeNames() []string {
+	var names []string
+	for n := range Shapes {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
 
 // Start is the first post's time; posts follow every few hours, closer for
 // large sites, so that the last is before 2020 and all are past.
@@ -24,37 +65,66 @@ see slow loading times the team has identified the cause and is rolling out a fi
 the results service has been restored for all users thank you for your patience payments store
 downloads matchmaking friends list chat voice party trophies cloud saves updates network`)
 
-// Write creates dir/content with site.yaml and n posts. The same arguments
-// give the same site.
+// Write creates dir/content with site.yaml and n posts of the classic
+// shape over the given regions and services.
 func Write(dir string, n, regions, services int, seed uint64) error {
-	rng := rand.New(rand.NewPCG(seed, 1))
+	return WriteShape(dir, Shape{Posts: n, Regions: regions, Services: services, Seed: seed})
+}
+
+// WriteShape creates dir/content with site.yaml and the posts of s.
+func WriteShape(dir string, s Shape) error {
+	s = s.withDefaults()
+	rng := rand.New(rand.NewPCG(s.Seed, 1))
 	content := filepath.Join(dir, "content")
 	if err := os.MkdirAll(filepath.Join(content, "posts"), 0o755); err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(content, "site.yaml"), []byte(siteYAML(regions, services)), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(content, "site.yaml"), []byte(siteYAML(s.Regions, s.Services)), 0o644); err != nil {
 		return err
 	}
 	t := Start
-	for i, inc := 0, 0; i < n; inc++ {
-		updates := 2 + rng.IntN(4)
-		region, service := fmt.Sprintf("r%d", rng.IntN(regions)), fmt.Sprintf("s%d", rng.IntN(services))
-		for u := 0; u < updates && i < n; u, i = u+1, i+1 {
-			t = t.Add(time.Duration(10+rng.IntN(step(n)-10)) * time.Minute)
+	for i, inc := 0, 0; i < s.Posts; inc++ {
+		updates := s.MinUpdates + rng.IntN(s.MaxUpdates-s.MinUpdates+1)
+		region, service := fmt.Sprintf("r%d", rng.IntN(s.Regions)), fmt.Sprintf("s%d", rng.IntN(s.Services))
+		maintenance := rng.Float64() < s.Maintenance
+		for u := 0; u < updates && i < s.Posts; u, i = u+1, i+1 {
+			t = t.Add(time.Duration(10+rng.IntN(step(s.Posts)-10)) * time.Minute)
 			state := []string{"major_outage", "partial_outage", "degraded"}[rng.IntN(3)]
-			if u == updates-1 {
+			extra := ""
+			switch {
+			case u == updates-1:
 				state = "operational"
+			case maintenance:
+				state = "maintenance"
+				if u == 0 {
+					extra = "until: " + t.Add(time.Duration(updates)*time.Duration(step(s.Posts))*time.Minute).Format(time.RFC3339) + "\n"
+				}
 			}
-			text := fmt.Sprintf("---\ntitle: %s\nregion: %s\nservice: %s\nstate: %s\ntimestamp: %s\nincident: inc-%d\n---\n%s",
-				sentence(rng, 6), region, service, state, t.Format(time.RFC3339), inc, body(rng))
+			text := fmt.Sprintf("---\ntitle: %s\nregion: %s\nservice: %s\nstate: %s\ntimestamp: %s\nincident: inc-%d\n%s---\n%s",
+				sentence(rng, 6), region, service, state, t.Format(time.RFC3339), inc, extra, s.body(rng))
 			name := filepath.Join(content, "posts", fmt.Sprintf("%04d", i/1000), fmt.Sprintf("p%06d.md", i))
-			os.MkdirAll(filepath.Dir(name), 0o755)
+			if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+				return err
+			}
 			if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+func (s Shape) withDefaults() Shape {
+	if s.MinUpdates < 1 {
+		s.MinUpdates = 2
+	}
+	if s.MaxUpdates < s.MinUpdates {
+		s.MaxUpdates = max(5, s.MinUpdates)
+	}
+	if s.BodyBytes <= 0 {
+		s.BodyBytes = 1000
+	}
+	return s
 }
 
 // Last is the time after every post Write made for n posts: a build
@@ -83,18 +153,47 @@ func sentence(rng *rand.Rand, n int) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// body is 1 to 3 paragraphs of 30 to 90 words, sometimes with a heading, a
-// list or a link: about 4 KB with the front-matter at most.
-func body(rng *rand.Rand) string {
+// body writes paragraphs until the body is about BodyBytes long (between
+// a half and one and a quarter times that), sometimes with a heading or a list;
+// rich bodies have bold text, more links and lists, and a table where the
+// shape asks for one.
+func (s Shape) body(rng *rand.Rand) string {
 	var b strings.Builder
-	for range 1 + rng.IntN(3) {
+	want := s.BodyBytes*3/8 + rng.IntN(s.BodyBytes*3/4+1) // the last paragraph overshoots
+	if s.Table {
+		b.WriteString(table(rng))
+	}
+	for b.Len() < want {
 		if rng.IntN(4) == 0 {
 			fmt.Fprintf(&b, "## %s\n\n", sentence(rng, 3))
 		}
-		fmt.Fprintf(&b, "%s. See [the details](https://www.example.com/help/%d).\n\n", sentence(rng, 30+rng.IntN(60)), rng.IntN(1000))
-		if rng.IntN(3) == 0 {
-			fmt.Fprintf(&b, "- %s\n- %s\n\n", sentence(rng, 5), sentence(rng, 5))
+		text := sentence(rng, 20+rng.IntN(40))
+		if s.Rich {
+			w := strings.Fields(text)
+			w[3] = "**" + w[3] + " " + w[4] + "**"
+			w[4] = fmt.Sprintf("[%s](https://www.example.com/kb/%d)", w[5], rng.IntN(1000))
+			w[5] = fmt.Sprintf("[our help pages](../../regions/r%d/)", rng.IntN(10))
+			text = strings.Join(w, " ")
+		}
+		fmt.Fprintf(&b, "%s. See [the details](https://www.example.com/help/%d).\n\n", text, rng.IntN(1000))
+		if rng.IntN(3) == 0 || s.Rich && rng.IntN(2) == 0 {
+			for range 2 + rng.IntN(3) {
+				fmt.Fprintf(&b, "- %s\n", sentence(rng, 5+rng.IntN(6)))
+			}
+			b.WriteString("\n")
 		}
 	}
+	return b.String()
+}
+
+// table is a GFM table of affected features and their state.
+func table(rng *rand.Rand) string {
+	var b strings.Builder
+	b.WriteString("| Feature | State | Since | Notes |\n| --- | --- | --- | --- |\n")
+	for range 4 + rng.IntN(5) {
+		fmt.Fprintf(&b, "| %s | %s | %02d:%02d UTC | %s |\n", sentence(rng, 2),
+			[]string{"Degraded", "Down", "Restored"}[rng.IntN(3)], rng.IntN(24), rng.IntN(60), sentence(rng, 4+rng.IntN(5)))
+	}
+	b.WriteString("\n")
 	return b.String()
 }

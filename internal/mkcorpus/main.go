@@ -1,37 +1,70 @@
-// Command mkcorpus writes a synthetic status site for benchmarks: N posts
-// over R regions and S services, threaded into incidents of 2 to 5 updates,
-// with bodies of 1 to 3 paragraphs, all in the past.
+// Command mkcorpus writes a synthetic status site for benchmarks: posts
+// over regions and services, threaded into incidents, all in the past, in
+// one of the shapes of internal/corpus or with knobs of its own.
 //
-//	go run ./internal/mkcorpus --out /tmp/site10k --posts 10000
-//	go run . build --site /tmp/site10k --out /tmp/site10k/public
+//	go run ./internal/mkcorpus --out /tmp/rich --shape rich
+//	go run ./internal/mkcorpus --out /tmp/site --posts 5000 --regions 3 --services 4 --body 2000 --table
+//	go run . build --site /tmp/rich --out /tmp/rich/public --now 2020-01-01T00:00:00Z
 package main
 
 import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 
 	"statusgen/internal/corpus"
 )
 
 func main() {
 	out := flag.String("out", "", "write the site into this `folder` (content/ in it)")
-	posts := flag.Int("posts", 10000, "how many posts")
-	regions := flag.Int("regions", 10, "how many regions")
-	services := flag.Int("services", 20, "how many services")
+	shape := flag.String("shape", "classic", "start from this `shape`: "+strings.Join(corpus.ShapeNames(), ", "))
+	var s corpus.Shape
+	flag.IntVar(&s.Posts, "posts", 0, "how many posts (default: the shape's)")
+	flag.IntVar(&s.Regions, "regions", 0, "how many regions (default: the shape's)")
+	flag.IntVar(&s.Services, "services", 0, "how many services (default: the shape's)")
+	flag.IntVar(&s.MinUpdates, "min-updates", 0, "updates per incident, at least (default: the shape's)")
+	flag.IntVar(&s.MaxUpdates, "max-updates", 0, "updates per incident, at most (default: the shape's)")
+	flag.IntVar(&s.BodyBytes, "body", 0, "a body's length in bytes, about (default: the shape's)")
+	rich := flag.Bool("rich", false, "bodies with bold text, lists and several links")
+	table := flag.Bool("table", false, "a table in every body")
+	flag.Float64Var(&s.Maintenance, "maintenance", -1, "share of incidents that are maintenance, 0 to 1 (default: the shape's)")
 	seed := flag.Uint64("seed", 1, "the same seed gives the same site")
 	flag.Parse()
-	if *out == "" || flag.NArg() > 0 || *posts < 1 || *regions < 1 || *services < 1 {
-		fmt.Fprintln(os.Stderr, "usage: go run ./internal/mkcorpus --out FOLDER [--posts N] [--regions R] [--services S] [--seed N]")
+	base, ok := corpus.Shapes[*shape]
+	if *out == "" || flag.NArg() > 0 || !ok {
+		fmt.Fprintln(os.Stderr, "usage: go run ./internal/mkcorpus --out FOLDER [--shape NAME] [--posts N] [--regions R] [--services S] [--body BYTES] [--rich] [--table] [--min-updates N] [--max-updates N] [--maintenance F] [--seed N]")
 		os.Exit(2)
 	}
+	s = merge(base, s)
+	s.Rich, s.Table, s.Seed = s.Rich || *rich, s.Table || *table, *seed
 	if _, err := os.Stat(*out + "/content"); err == nil {
 		fmt.Fprintf(os.Stderr, "mkcorpus: %s/content exists; choose a new folder\n", *out)
 		os.Exit(1)
 	}
-	if err := corpus.Write(*out, *posts, *regions, *services, *seed); err != nil {
+	if err := corpus.WriteShape(*out, s); err != nil {
 		fmt.Fprintln(os.Stderr, "mkcorpus:", err)
 		os.Exit(1)
 	}
-	fmt.Printf("%s: %d posts, %d regions, %d services; all past at %s\n", *out, *posts, *regions, *services, corpus.Last(*posts).Format("2006-01-02T15:04:05Z07:00"))
+	fmt.Printf("%s: %d posts, %d regions, %d services; all past at %s\n", *out, s.Posts, s.Regions, s.Services, corpus.Last(s.Posts).Format("2006-01-02T15:04:05Z07:00"))
+}
+
+// merge takes the knobs given over the shape's.
+func merge(base, given corpus.Shape) corpus.Shape {
+	pick := func(g, b int) int {
+		if g > 0 {
+			return g
+		}
+		return b
+	}
+	base.Posts = pick(given.Posts, base.Posts)
+	base.Regions = pick(given.Regions, base.Regions)
+	base.Services = pick(given.Services, base.Services)
+	base.MinUpdates = pick(given.MinUpdates, base.MinUpdates)
+	base.MaxUpdates = pick(given.MaxUpdates, base.MaxUpdates)
+	base.BodyBytes = pick(given.BodyBytes, base.BodyBytes)
+	if given.Maintenance >= 0 {
+		base.Maintenance = given.Maintenance
+	}
+	return base
 }
