@@ -1,29 +1,44 @@
-// Package generator turns a status site's Markdown posts into static pages.
+// Package generator holds statusgen's packages, one for each stage of the
+// pipeline a build runs:
 //
-// A build is a pipeline, one file per stage:
+//	source   read and check the site's files: content/site.yaml and every
+//	         post, problems reported at path:line:col (Load, Validate,
+//	         Warnings, Compose for statusgen new)
+//	status   the model: site, posts, states, the maintenance-window rule,
+//	         timelines, incidents, 90-day history and uptime; pure, no I/O
+//	         (Derive)
+//	render   the outputs of a status with a theme: pages through
+//	         html/template layouts, RSS and Atom feeds, the JSON API,
+//	         badges, the calendar and the sitemap, each output with the
+//	         typed deps it reads (Build, Dep)
+//	publish  the one way outputs reach a folder: a whole site staged and
+//	         swapped in (Publish), or changed files replaced in place
+//	         (Update), the marker listing every file, one lock for both
+//	build    the pipeline source -> status -> render -> publish, full
+//	         (Generate) or after a change (Session), the same code; a
+//	         session decides only what to read again and what to render
+//	         again
+//	watch    fsnotify events in batches, each running a Session
+//	serve    the preview server with live reload
 //
-//	load.go      read content/site.yaml and every post (Load)
-//	site.go,     parse and check them against each other (Validate),
-//	post.go,     reporting every problem at once as path:line:col
-//	validate.go
-//	status.go,   derive the state of every (region, service) pair at the
-//	incident.go, build instant, the incidents and the 90-day history
-//	uptime.go    (Derive)
-//	render.go,   render pages through html/template layouts (Generate)
-//	page.go,
-//	theme.go
-//	feed.go      RSS and Atom feeds of the site, each region and service
-//	api.go       the Statuspage-compatible JSON under api/v2/
-//	badge.go     SVG status badges
-//	calendar.go  maintenance.ics
-//	sitemap.go   sitemap.xml
-//	write.go     stage the whole site beside the output folder and swap it
-//	             in (Publish)
-//	session.go   build again after changes, re-reading only the changed
-//	             files and rendering only the outputs they touch (Session)
+// Each package's own doc lists its files. This file is the manual of what
+// a site holds and what layouts see.
 //
-// Subpackages: watch turns fsnotify events into batches of changed paths
-// and runs a Session on them; serve previews the output with live reload.
+// # Rebuilding what a change touches
+//
+// Every output declares, when a build lists it, what it reads
+// (render.Dep): an incident's posts, a pair's current state, when it began
+// or its 90-day window, a scope's incident lists or feed items, a history
+// page, a layout, the UI strings of a language. After a change a session
+// asks the build before and the build after for the signature of each dep
+// the changed posts may touch, and renders again exactly the outputs that
+// read a dep whose signature differs. Editing a post's body renders its
+// incident page and the feeds and JSON files that show it as an item; a
+// new state renders what shows that state or that day; a layout, the pages
+// of its kind. A change of site.yaml, or a build instant that passes a
+// post's time or begins a day, renders everything. Each post's Markdown is
+// rendered once a build, and kept from build to build while a feed shows
+// it.
 //
 // # Site
 //
@@ -76,7 +91,7 @@
 // layouts/i18n/<lang>.yaml, the site's keys over the defaults', English for
 // any missing one.
 //
-// The dot is a *Page. Its fields name what the page is about (Site, Status,
+// The dot is a *render.Page. Its fields name what the page is about (Site, Status,
 // Region, Service, Incident, Incidents, Newer, Older, Lang, Loc, URL).
 // Its methods answer in the page's language, zone and scope:
 //
@@ -111,7 +126,8 @@
 //	One POST             a post with the page for the update partial, and
 //	                     what it shows ready as fields: Title, TitleLang,
 //	                     Lang, Mark, Stage ("" where none is shown), Time,
-//	                     Ends ("" without until) and Where
+//	                     Ends ("" without until), Where and Body (the body
+//	                     as HTML, rendered once a build)
 //	Feeds                the feeds to announce: the scope's, then the site's
 //
 // Partials shipped: site-header (the site's name and the region links),
@@ -126,16 +142,24 @@
 //	absURL PATH   absolute URL under base_url
 //	asset NAME    fingerprinted URL of a file in assets/: asset "style.css"
 //	markdown POST the post's body as HTML (raw HTML dropped unless
-//	              unsafe_html)
+//	              unsafe_html), rendered again at each call: the update
+//	              partial shows .Body, which is rendered once a build
 //	partialCached NAME DATA VARIANTS...
 //	              the template NAME (of base.html, a partial, or the
 //	              page's own layout) run with DATA once a build for each
-//	              list of VARIANTS, as Hugo's function of that name: its
+//	              list of VARIANTS, as Hugo's function of that name (when
+//	              DATA is the page; other data renders each time): its
 //	              output must depend on nothing else but what is the same
 //	              for the whole build. The default base renders site-header
 //	              and head-links so, keyed on the page's language, kind,
 //	              region and service: a site's own versions may show
 //	              nothing else of the page.
+//
+// Watch and serve render a page again when what its kind reads changes
+// (see "Rebuilding what a change touches"): whatever its layout shows
+// through the Page's fields and methods. A layout that digs into .Status
+// for more than they answer shows it as of the last full build or the last
+// change to what the page reads; statusgen build is always whole.
 //
 // Assets are copied to assets/<name>.<hash>.<ext>, the hash taken from their
 // bytes, so they may be cached for ever.

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"statusgen/generator"
+	"statusgen/generator/build"
 	"statusgen/internal/corpus"
 )
 
@@ -30,7 +30,7 @@ func BenchmarkSaveToOutput(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer root.Close()
-	sess := generator.NewSession(generator.Options{Site: root.FS(), Defaults: os.DirFS("../..")}, filepath.Join(dir, "public"))
+	sess := build.NewSession(build.Options{Site: root.FS(), Defaults: os.DirFS("../..")}, filepath.Join(dir, "public"))
 	builds := make(chan Build, 10)
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup

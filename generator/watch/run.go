@@ -4,21 +4,21 @@ import (
 	"context"
 	"time"
 
-	"statusgen/generator"
+	"statusgen/generator/build"
 )
 
 // Build is what one build of Run did.
 type Build struct {
 	Changed []string // site paths that set it off; nil for the first build
-	Result  generator.Rebuild
-	Err     error // content or layout errors (a generator.ErrorList), or a failed write
+	Result  build.Rebuild
+	Err     error // content or layout errors (a source.ErrorList), or a failed write
 	Took    time.Duration
 }
 
 // Run builds the site in the folder root, then again after every batch of
 // changes, until ctx ends. A failed build keeps the last good output;
 // report hears of every build. It returns early only if watching fails.
-func Run(ctx context.Context, root string, sess *generator.Session, now func() time.Time, report func(Build)) error {
+func Run(ctx context.Context, root string, sess *build.Session, now func() time.Time, report func(Build)) error {
 	// Watch first, so that nothing saved during the first build is missed.
 	w, err := New(root)
 	if err != nil {

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"statusgen/generator"
+	"statusgen/generator/build"
 	"statusgen/internal/corpus"
 )
 
@@ -45,8 +45,8 @@ func TestSoak(t *testing.T) {
 	}
 	defer root.Close()
 	out := filepath.Join(dir, "public")
-	opts := generator.Options{Site: root.FS(), Defaults: os.DirFS("../.."), Now: now}
-	sess := generator.NewSession(opts, out)
+	opts := build.Options{Site: root.FS(), Defaults: os.DirFS("../.."), Now: now}
+	sess := build.NewSession(opts, out)
 	ctx, cancel := context.WithCancel(context.Background())
 	var builds, failed atomic.Int64
 	var last atomic.Int64 // when the last build ended, in ns

@@ -19,7 +19,7 @@ import (
 
 	"github.com/fsnotify/fsnotify"
 
-	"statusgen/generator"
+	"statusgen/generator/source"
 )
 
 // Quiet is how long the files must stay still before a batch is sent:
@@ -77,7 +77,7 @@ func (w *Watcher) addTree(dir string) error {
 		if err != nil || !d.IsDir() {
 			return nil // gone again, or a file
 		}
-		if p != dir && generator.Ignored(d.Name()) {
+		if p != dir && source.Ignored(d.Name()) {
 			return filepath.SkipDir
 		}
 		return limitHint(w.fsw.Add(p))
@@ -157,7 +157,7 @@ func (w *Watcher) relevant(ev fsnotify.Event) (string, bool) {
 	}
 	rel = filepath.ToSlash(rel)
 	top, _, _ := strings.Cut(rel, "/")
-	if !slices.Contains(Sources, top) || slices.ContainsFunc(strings.Split(rel, "/"), generator.Ignored) {
+	if !slices.Contains(Sources, top) || slices.ContainsFunc(strings.Split(rel, "/"), source.Ignored) {
 		return "", false
 	}
 	if ev.Has(fsnotify.Create) {

@@ -15,7 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"statusgen/generator"
+	"statusgen/generator/build"
+	"statusgen/generator/publish"
 	"statusgen/generator/serve"
 )
 
@@ -60,8 +61,8 @@ func startIn(t *testing.T, dir string, also func(Build)) *live {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := generator.Options{Site: root.FS(), Defaults: os.DirFS("../..")}
-	sess := generator.NewSession(opts, l.out)
+	opts := build.Options{Site: root.FS(), Defaults: os.DirFS("../..")}
+	sess := build.NewSession(opts, l.out)
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Go(func() {
@@ -137,7 +138,7 @@ func equalsFullBuild(t *testing.T, root *os.Root, out string, now time.Time) {
 	t.Helper()
 	want := map[string][]byte{}
 	var mu sync.Mutex
-	_, err := generator.Generate(generator.Options{Site: root.FS(), Defaults: os.DirFS("../.."), Now: now}, func(p string, data []byte) error {
+	_, err := build.Generate(build.Options{Site: root.FS(), Defaults: os.DirFS("../.."), Now: now}, func(p string, data []byte) error {
 		mu.Lock()
 		defer mu.Unlock()
 		want[p] = bytes.Clone(data)
@@ -148,7 +149,7 @@ func equalsFullBuild(t *testing.T, root *os.Root, out string, now time.Time) {
 	}
 	got := 0
 	filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || d.Name() == generator.Marker {
+		if err != nil || d.IsDir() || d.Name() == publish.Marker {
 			return nil
 		}
 		rel, _ := filepath.Rel(out, p)

@@ -22,7 +22,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
-	"statusgen/generator"
+	"statusgen/generator/build"
 )
 
 // Root returns the repository's root folder, the nearest one upwards
@@ -48,7 +48,7 @@ func Root() (string, error) {
 // folder out, for baseURL ("" keeps site.yaml's).
 func BuildExample(root, out string, now time.Time, baseURL string) error {
 	repo := os.DirFS(root)
-	_, err := generator.Generate(generator.Options{Site: repo, Defaults: repo, Now: now, BaseURL: baseURL}, func(p string, data []byte) error {
+	_, err := build.Generate(build.Options{Site: repo, Defaults: repo, Now: now, BaseURL: baseURL}, func(p string, data []byte) error {
 		name := filepath.Join(out, filepath.FromSlash(p))
 		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 			return err

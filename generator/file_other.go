@@ -1,7 +1,0 @@
-//go:build !unix
-
-package generator
-
-import "os"
-
-func writeNew(name string, data []byte) error { return os.WriteFile(name, data, 0o644) }

@@ -1,0 +1,66 @@
+package publish
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Marker is the file that marks a folder as statusgen's output, which a
+// build may replace whole. A non-empty folder without it is never touched.
+const Marker = ".statusgen"
+
+const markerText = "This folder is statusgen's output: every build replaces it whole.\n"
+
+// manifestHead starts the marker's list of the files a build wrote.
+const manifestHead = "Files of the last build, one per line, so that the next can tell them from files it did not write:\n"
+
+// markerFor is the marker of a build that wrote paths.
+func markerFor(paths []string) []byte {
+	var b bytes.Buffer
+	b.WriteString(markerText)
+	b.WriteString(manifestHead)
+	for _, p := range paths {
+		b.WriteString(p)
+		b.WriteByte('\n')
+	}
+	return b.Bytes()
+}
+
+// Unlisted lists the files under out that its marker does not name: what
+// someone else put there, which replacing out would delete. A marker
+// without a list (from before markers held one) names nothing as strange.
+func Unlisted(out string) ([]string, error) {
+	data, err := os.ReadFile(filepath.Join(out, Marker))
+	if err != nil {
+		return nil, err
+	}
+	text := strings.ReplaceAll(string(data), "\r\n", "\n") // a checkout may have changed line ends
+	_, list, ok := strings.Cut(text, manifestHead)
+	switch {
+	case !ok && text == markerText:
+		return nil, nil
+	case !ok:
+		return nil, fmt.Errorf("refusing to write to %s: its %s file is damaged, so which files statusgen wrote cannot be told; move what is yours out of it and delete the folder", out, Marker)
+	}
+	known := map[string]bool{Marker: true}
+	for _, p := range strings.Split(list, "\n") {
+		known[p] = true
+	}
+	var found []string
+	err = filepath.WalkDir(out, func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(out, name)
+		// Temporary files of a watch killed while writing are its own.
+		if p := filepath.ToSlash(rel); !known[p] && !(strings.HasPrefix(d.Name(), tempPrefix) && strings.HasSuffix(d.Name(), tempSuffix)) {
+			found = append(found, p)
+		}
+		return nil
+	})
+	return found, err
+}

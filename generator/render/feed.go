@@ -1,0 +1,352 @@
+package render
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/xml"
+	"slices"
+	"strings"
+	"time"
+
+	"statusgen/generator/status"
+)
+
+// A feed is the updates one scope's readers subscribe to: the whole site, a
+// region or a service, in that scope's language. A region's feed holds only
+// updates touching the region, so a reader in Japan hears of restorations
+// elsewhere only by subscribing to those regions.
+
+// feedItem is one update as a feed tells it.
+type feedItem struct {
+	Post  *status.Post
+	Date  time.Time // when it was published: its timestamp, or announced
+	Title string    // what and where, e.g. "Japan · PlayStation Network: Major outage — …"
+	Link  string    // the update's anchor on its incident page, also its id
+	Page  string    // the incident page
+}
+
+// feedOutputs lists the RSS and Atom feeds of the site, every region and
+// every service, each beside the scope's page. Both feeds of a scope share
+// their items.
+func (b *Build) feedOutputs() []*Output {
+	scopes := []status.Scope{{}}
+	for _, r := range b.site.Regions {
+		scopes = append(scopes, status.Scope{Region: r.ID})
+	}
+	for _, s := range b.site.Services {
+		scopes = append(scopes, status.Scope{Service: s.ID})
+	}
+	var out []*Output
+	for _, sc := range scopes {
+		deps := []Dep{Feed{sc}, Strings{b.scopeLang(sc)}}
+		dir := scopeDir(sc)
+		out = append(out,
+			&Output{Path: dir + "feed.xml", Kind: FeedKind, Deps: deps, render: func(buf *bytes.Buffer) error { return b.rss(buf, sc) }},
+			&Output{Path: dir + "atom.xml", Kind: FeedKind, Deps: deps, render: func(buf *bytes.Buffer) error { return b.atom(buf, sc) }})
+	}
+	return out
+}
+
+// scopeLang is the language of a scope's pages and feeds: a region's own,
+// else the site's.
+func (b *Build) scopeLang(sc status.Scope) string {
+	if sc.Region != "" {
+		return b.site.LanguageOf(b.site.Region(sc.Region))
+	}
+	return b.site.Language
+}
+
+// feedItems are the scope's published updates, newest first, feed_limit
+// of them, worked out once a build.
+func (b *Build) feedItems(sc status.Scope) []feedItem { return b.scopeData(sc).feed().items }
+
+// feedHas reports whether the scope's feed has the post as an item.
+func (b *Build) feedHas(sc status.Scope, p *status.Post) bool { return b.scopeData(sc).feed().has[p] }
+
+// feed is a scope's feed items, and which posts they are.
+type feed struct {
+	items []feedItem
+	has   map[*status.Post]bool
+}
+
+func (b *Build) newFeed(sc status.Scope) *feed {
+	posts := latestPublished(b.st, sc, b.site.FeedLimit)
+	tr := b.translator(b.scopeLang(sc))
+	f := &feed{items: make([]feedItem, len(posts)), has: make(map[*status.Post]bool, len(posts))}
+	for i, post := range posts {
+		page := b.theme.absURL("incidents/" + post.Incident + "/")
+		f.items[i] = feedItem{post, post.PublishedAt(), b.itemTitle(tr, sc, post), page + "#" + post.Name, page}
+		f.has[post] = true
+	}
+	return f
+}
+
+// latestPublished returns the scope's limit latest published posts, by
+// when they were published, newest first. Posts are in time order and none
+// is published after its timestamp, so the search stops once limit posts
+// published at their timestamps are found.
+func latestPublished(st *status.Status, sc status.Scope, limit int) []*status.Post {
+	var found []*status.Post
+	atTime := 0 // found posts published at their timestamps
+	var floor time.Time
+	for i := len(st.Posts) - 1; i >= 0; i-- {
+		p := st.Posts[i]
+		if atTime >= limit && p.Timestamp.Before(floor) {
+			break
+		}
+		if !st.Published(p) || !sc.Touches(p) {
+			continue
+		}
+		found = append(found, p)
+		if p.Announced.IsZero() {
+			if atTime++; atTime == limit {
+				floor = p.Timestamp
+			}
+		}
+	}
+	slices.SortFunc(found, func(a, b *status.Post) int {
+		return cmp.Or(b.PublishedAt().Compare(a.PublishedAt()), -status.ByTime(a, b))
+	})
+	return found[:min(len(found), limit)]
+}
+
+// itemTitle says what and where in the scope's language, naming only the
+// scope's regions and services, and marks the update that resolves the
+// incident (or completes the maintenance) there.
+func (b *Build) itemTitle(tr *Translator, sc status.Scope, post *status.Post) string {
+	what := tr.must("feed_item_what", tr.where(b.site, post, sc), tr.StateText(post.State))
+	title := what
+	if post.Title != "" {
+		title = tr.must("feed_item_title", what, post.Title)
+	}
+	if b.resolves(post, sc) {
+		key := "feed_resolved"
+		if b.st.Incident(post.Incident).Maintenance {
+			key = "feed_completed"
+		}
+		title = tr.must(key, title)
+	}
+	return title
+}
+
+// resolves reports whether, in the scope, the post brings its incident back
+// to operational: some pair of the scope was not before it, all are after.
+func (b *Build) resolves(post *status.Post, sc status.Scope) bool {
+	latest := map[status.Pair]status.State{}
+	down := func() bool {
+		for _, s := range latest {
+			if s != status.Operational {
+				return true
+			}
+		}
+		return false
+	}
+	for _, q := range b.st.Incident(post.Incident).Posts {
+		before := down()
+		for _, pair := range q.Pairs {
+			if sc.Holds(pair) {
+				latest[pair] = q.State
+			}
+		}
+		if q == post {
+			return before && !down()
+		}
+	}
+	return false
+}
+
+// feedUpdated is the newest item's date: feeds take their dates from
+// content, never from the clock. A feed with no item yet is dated at the
+// Unix epoch.
+func feedUpdated(items []feedItem) time.Time {
+	if len(items) > 0 {
+		return items[0].Date
+	}
+	return time.Unix(0, 0)
+}
+
+func (b *Build) feedTitle(sc status.Scope) string {
+	switch {
+	case sc.Region != "":
+		return b.site.Title + " · " + b.site.Region(sc.Region).Name
+	case sc.Service != "":
+		return b.site.Title + " · " + b.site.Service(sc.Service).Name
+	}
+	return b.site.Title
+}
+
+func (b *Build) feedDescription(sc status.Scope) string {
+	tr := b.translator(b.scopeLang(sc))
+	switch {
+	case sc.Region != "":
+		return tr.must("feed_description", b.site.Region(sc.Region).Name)
+	case sc.Service != "":
+		return tr.must("feed_description", b.site.Service(sc.Service).Name)
+	}
+	return cmp.Or(b.site.Description, tr.must("feed_description", b.site.Title))
+}
+
+type rssFeed struct {
+	XMLName xml.Name   `xml:"rss"`
+	Version string     `xml:"version,attr"`
+	Atom    string     `xml:"xmlns:atom,attr"`
+	Content string     `xml:"xmlns:content,attr"`
+	Channel rssChannel `xml:"channel"`
+}
+
+type rssChannel struct {
+	Title         string     `xml:"title"`
+	Link          string     `xml:"link"`
+	Description   string     `xml:"description"`
+	Language      string     `xml:"language"`
+	LastBuildDate string     `xml:"lastBuildDate"`
+	Links         []atomLink `xml:"atom:link"`
+	Items         []rssItem  `xml:"item"`
+}
+
+type rssItem struct {
+	Title       string  `xml:"title"`
+	Link        string  `xml:"link"`
+	GUID        rssGUID `xml:"guid"`
+	PubDate     string  `xml:"pubDate"`
+	Description string  `xml:"description"`
+	Content     string  `xml:"content:encoded"`
+}
+
+type rssGUID struct {
+	IsPermaLink bool   `xml:"isPermaLink,attr"`
+	Value       string `xml:",chardata"`
+}
+
+type atomLink struct {
+	Rel  string `xml:"rel,attr"`
+	Href string `xml:"href,attr"`
+	Type string `xml:"type,attr,omitempty"`
+}
+
+// rfc822 is RFC 822 with a four-digit year, as RSS readers expect.
+const rfc822 = "Mon, 02 Jan 2006 15:04:05 -0700"
+
+// htmlText escapes what HTML would take for markup, and nothing else, so
+// that readers showing text see apostrophes and quotes as written.
+var htmlText = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+func (b *Build) rss(buf *bytes.Buffer, sc status.Scope) error {
+	items := b.feedItems(sc)
+	dir := scopeDir(sc)
+	ch := rssChannel{
+		Title: b.feedTitle(sc),
+		Link:  b.theme.absURL(dir),
+		// Readers take a description for HTML, as items' descriptions are:
+		// the channel's plain text is escaped for that.
+		Description:   htmlText.Replace(b.feedDescription(sc)),
+		Language:      b.scopeLang(sc),
+		LastBuildDate: feedUpdated(items).UTC().Format(rfc822),
+		Links:         b.feedLinks(dir+"feed.xml", "application/rss+xml"),
+	}
+	for _, it := range items {
+		html, err := b.feedBody(it.Post)
+		if err != nil {
+			return err
+		}
+		ch.Items = append(ch.Items, rssItem{
+			Title:       it.Title,
+			Link:        it.Link,
+			GUID:        rssGUID{true, it.Link},
+			PubDate:     it.Date.UTC().Format(rfc822),
+			Description: html,
+			Content:     html,
+		})
+	}
+	return writeXML(buf, rssFeed{Version: "2.0", Atom: "http://www.w3.org/2005/Atom", Content: "http://purl.org/rss/1.0/modules/content/", Channel: ch})
+}
+
+// feedLinks are the self link and, with websub_hub, the hub link that lets
+// readers be told of new items at once.
+func (b *Build) feedLinks(self, typ string) []atomLink {
+	links := []atomLink{{"self", b.theme.absURL(self), typ}}
+	if b.site.WebSubHub != "" {
+		links = append(links, atomLink{Rel: "hub", Href: b.site.WebSubHub})
+	}
+	return links
+}
+
+type atomFeed struct {
+	XMLName  xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+	Lang     string      `xml:"xml:lang,attr"`
+	ID       string      `xml:"id"`
+	Title    string      `xml:"title"`
+	Subtitle string      `xml:"subtitle"`
+	Updated  string      `xml:"updated"`
+	Links    []atomLink  `xml:"link"`
+	Author   atomAuthor  `xml:"author"`
+	Entries  []atomEntry `xml:"entry"`
+}
+
+type atomAuthor struct {
+	Name string `xml:"name"`
+	URI  string `xml:"uri"`
+}
+
+type atomEntry struct {
+	Base      string      `xml:"xml:base,attr"` // for links in raw HTML, with unsafe_html
+	ID        string      `xml:"id"`
+	Title     string      `xml:"title"`
+	Updated   string      `xml:"updated"`
+	Published string      `xml:"published"`
+	Links     []atomLink  `xml:"link"`
+	Content   atomContent `xml:"content"`
+}
+
+type atomContent struct {
+	Type string `xml:"type,attr"`
+	Lang string `xml:"xml:lang,attr,omitempty"` // the post's, where it differs from the feed's
+	Body string `xml:",chardata"`
+}
+
+func (b *Build) atom(buf *bytes.Buffer, sc status.Scope) error {
+	items := b.feedItems(sc)
+	dir, lang := scopeDir(sc), b.scopeLang(sc)
+	self := b.theme.absURL(dir + "atom.xml")
+	feed := atomFeed{
+		Lang:     lang,
+		ID:       self,
+		Title:    b.feedTitle(sc),
+		Subtitle: b.feedDescription(sc),
+		Updated:  feedUpdated(items).UTC().Format(time.RFC3339),
+		Links:    append(b.feedLinks(dir+"atom.xml", "application/atom+xml"), atomLink{"alternate", b.theme.absURL(dir), "text/html"}),
+		Author:   atomAuthor{b.site.Title, cmp.Or(b.site.HomeURL, b.site.BaseURL)},
+	}
+	for _, it := range items {
+		html, err := b.feedBody(it.Post)
+		if err != nil {
+			return err
+		}
+		var postLang string
+		if l := postLanguage(b.site, it.Post); l != lang {
+			postLang = l
+		}
+		date := it.Date.UTC().Format(time.RFC3339)
+		feed.Entries = append(feed.Entries, atomEntry{
+			Base:      it.Page,
+			ID:        it.Link,
+			Title:     it.Title,
+			Updated:   date,
+			Published: date,
+			Links:     []atomLink{{"alternate", it.Link, "text/html"}},
+			Content:   atomContent{"html", postLang, html},
+		})
+	}
+	return writeXML(buf, feed)
+}
+
+func writeXML(buf *bytes.Buffer, v any) error {
+	buf.WriteString(xml.Header)
+	enc := xml.NewEncoder(buf)
+	enc.Indent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	buf.WriteByte('\n')
+	return nil
+}

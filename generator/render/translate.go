@@ -1,0 +1,171 @@
+package render
+
+import (
+	"fmt"
+	"html/template"
+	"slices"
+	"strings"
+	"time"
+
+	"statusgen/generator/status"
+)
+
+// Translator words what the status says in one language, from the UI
+// strings of layouts/i18n: pages, feeds, badges, the calendar and the API
+// all phrase states, stages, titles and lengths of time through one.
+type Translator struct {
+	lang    string
+	strings map[string]string // the language's
+	english map[string]string // for a string the language lacks
+}
+
+// Translator returns the theme's translator for a language.
+func (t *Theme) Translator(lang string) *Translator {
+	return &Translator{lang: lang, strings: t.strings[lang], english: t.strings["en"]}
+}
+
+// T returns the UI string key, English when the language lacks it; args
+// fill its % verbs.
+func (tr *Translator) T(key string, args ...any) (string, error) {
+	s, ok := tr.strings[key]
+	if !ok {
+		if s, ok = tr.english[key]; !ok {
+			return "", fmt.Errorf("no UI string %q in layouts/i18n/en.yaml", key)
+		}
+	}
+	if len(args) > 0 {
+		s = fmt.Sprintf(s, args...)
+	}
+	return s, nil
+}
+
+// must is T for the strings statusgen's own code asks for, which the
+// default English file holds; a missing one shows as its key.
+func (tr *Translator) must(key string, args ...any) string {
+	s, err := tr.T(key, args...)
+	if err != nil {
+		return key
+	}
+	return s
+}
+
+// StateText is how readers see a state, e.g. "Major outage".
+func (tr *Translator) StateText(s status.State) string { return tr.must("state_" + s.String()) }
+
+// StageText is how readers see a stage, e.g. "Monitoring".
+func (tr *Translator) StageText(s status.Stage) string { return tr.must("stage_" + s.String()) }
+
+// Duration reads like "3 days 4 hours".
+func (tr *Translator) Duration(d time.Duration) string {
+	days, hours, minutes := int(d/(24*time.Hour)), int(d/time.Hour)%24, int(d/time.Minute)%60
+	switch {
+	case days > 0:
+		return tr.must("duration_days", days, hours)
+	case hours > 0:
+		return tr.must("duration_hours", hours, minutes)
+	}
+	return tr.must("duration_minutes", minutes)
+}
+
+// span writes a part of a day in hours and minutes: "24 h", "7 h 30 min",
+// "45 min".
+func (tr *Translator) span(d time.Duration) string {
+	hours, minutes := int(d/time.Hour), int(d/time.Minute)%60
+	switch {
+	case hours > 0 && minutes == 0:
+		return tr.must("duration_whole_hours", hours)
+	case hours > 0:
+		return tr.must("duration_hours", hours, minutes)
+	}
+	return tr.must("duration_minutes", minutes)
+}
+
+// Mark is a state as a layout shows it: never colour alone.
+type Mark struct {
+	Class string // CSS class, e.g. major-outage
+	Icon  string // a shape that differs per state
+	Text  string // the state in words
+}
+
+var stateIcons = []string{"✓", "◆", "▲", "◐", "✕"}
+
+// Mark returns how a state is shown.
+func (tr *Translator) Mark(s status.State) Mark {
+	return Mark{strings.ReplaceAll(s.String(), "_", "-"), stateIcons[s], tr.StateText(s)}
+}
+
+// DayText is the accessible text of one history cell: the day, its worst
+// state and how long that lasted, "May 12: Major outage, 24 h". Today's
+// has no length, as the day is not over.
+func (tr *Translator) DayText(d status.Day) string {
+	day := d.Date.Format(tr.must("format_day"))
+	if d.Today {
+		return tr.must("history_today", day, tr.StateText(d.Worst))
+	}
+	return tr.must("history_day", day, tr.StateText(d.Worst), tr.span(d.In[d.Worst]))
+}
+
+// timeIn shows t in the zone loc, named, inside a <time> element.
+func (tr *Translator) timeIn(t time.Time, loc *time.Location) template.HTML {
+	local := t.In(loc)
+	text := local.Format(tr.must("format_datetime"))
+	// Zones without an abbreviation (Asia/Dubai) are named by offset:
+	// "+04" alone would not read as a zone.
+	if abbr, _ := local.Zone(); strings.HasPrefix(abbr, "+") || strings.HasPrefix(abbr, "-") {
+		text = strings.Replace(text, abbr, "UTC"+abbr, 1)
+	}
+	return template.HTML(fmt.Sprintf(`<time datetime="%s">%s</time>`,
+		local.Format(time.RFC3339), template.HTMLEscapeString(text)))
+}
+
+// PostTitle is a post's title, or one made of its services and state when
+// the author gave none.
+func (tr *Translator) PostTitle(site *status.Site, post *status.Post) string {
+	if post.Title != "" {
+		return post.Title
+	}
+	var names distinct
+	for _, pair := range post.Pairs {
+		names.add(site.Service(pair.Service).Name)
+	}
+	return tr.must("derived_title", strings.Join(names.list, ", "), tr.StateText(post.State))
+}
+
+// where names the regions and services of a post that keep holds,
+// e.g. "North America, Europe · PlayStation Network".
+func (tr *Translator) where(site *status.Site, post *status.Post, sc status.Scope) string {
+	var regions, services distinct
+	for _, pair := range post.Pairs {
+		if sc.Holds(pair) {
+			regions.add(site.Region(pair.Region).Name)
+			services.add(site.Service(pair.Service).Name)
+		}
+	}
+	return tr.must("where", strings.Join(regions.list, ", "), strings.Join(services.list, ", "))
+}
+
+// distinct gathers names in the order first seen, each once. A post for
+// every region and service names thousands of pairs but few names.
+type distinct struct {
+	list []string
+	seen map[string]bool // once the list is long
+}
+
+func (d *distinct) add(name string) {
+	if d.seen == nil && len(d.list) < 16 {
+		if !slices.Contains(d.list, name) {
+			d.list = append(d.list, name)
+		}
+		return
+	}
+	if d.seen == nil {
+		d.seen = map[string]bool{}
+		for _, n := range d.list {
+			d.seen[n] = true
+		}
+	}
+	if !d.seen[name] {
+		d.seen[name] = true
+		d.list = append(d.list, name)
+	}
+}

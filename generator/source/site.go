@@ -1,0 +1,334 @@
+package source
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"statusgen/generator/status"
+)
+
+// SiteFile is where a site declares itself, relative to the site folder.
+const SiteFile = "content/site.yaml"
+
+// siteDoc is site.yaml as read: the model of the site, and where each of
+// its keys stands for the problems found later.
+type siteDoc struct {
+	*status.Site
+	keyPos   map[string]Pos
+	hinted   map[string]bool // keys a misspelt key was taken for
+	at       Pos             // the file itself
+	regions  []regionDoc     // beside Site.Regions
+	services []map[string]Pos
+}
+
+type regionDoc struct {
+	keyPos  map[string]Pos
+	itemPos []Pos // where each id of services stands
+}
+
+var idPattern = regexp.MustCompile(`^[a-z0-9-]+$`)
+
+const idRule = "lowercase letters, digits and hyphens"
+
+// Default values for keys site.yaml may leave out.
+const (
+	defaultLanguage  = "en"
+	defaultTimezone  = "UTC"
+	defaultFeedLimit = 50
+)
+
+var siteKeys = []string{"title", "description", "base_url", "home_url", "support_url", "language", "timezone", "feed_limit", "stale_incident_days", "websub_hub", "unsafe_html", "regions", "services"}
+
+// parseSite reads site.yaml; problems go to errs and the result holds what
+// could be read.
+func parseSite(data []byte, errs *ErrorList) *siteDoc {
+	r := newYAMLReader(SiteFile, 0, errs)
+	s := &siteDoc{Site: &status.Site{FeedLimit: defaultFeedLimit, StaleDays: DefaultStaleDays}, at: Pos{SiteFile, 1, 1}, keyPos: map[string]Pos{}}
+	root := r.parse(data, s.at)
+	if root == nil {
+		return nil
+	}
+	r.fields(root, siteKeys, func(key string, k, v *yaml.Node) {
+		s.keyPos[key] = r.pos(v)
+		switch key {
+		case "title":
+			s.Title, _ = r.str(key, v, true)
+		case "description":
+			s.Description, _ = r.str(key, v, true)
+		case "base_url":
+			s.BaseURL, _ = r.str(key, v, false)
+		case "home_url":
+			s.HomeURL, _ = r.str(key, v, false)
+		case "support_url":
+			s.SupportURL, _ = r.str(key, v, false)
+		case "language":
+			s.Language, _ = r.str(key, v, false)
+		case "timezone":
+			s.Timezone, _ = r.str(key, v, false)
+		case "feed_limit":
+			if n, ok := r.integer(key, v); ok {
+				s.FeedLimit = n
+			}
+		case "stale_incident_days":
+			if n, ok := r.integer(key, v); ok {
+				s.StaleDays = n
+			}
+		case "websub_hub":
+			s.WebSubHub, _ = r.str(key, v, false)
+		case "unsafe_html":
+			s.UnsafeHTML, _ = r.boolean(key, v)
+		case "regions":
+			s.Regions, s.regions = parseRegions(r, v)
+		case "services":
+			s.Services, s.services = parseServices(r, v)
+		}
+	})
+	s.hinted = r.hinted
+	return s
+}
+
+func sequence(r *yamlReader, key string, v *yaml.Node) []*yaml.Node {
+	if v.Kind != yaml.SequenceNode {
+		r.errorf(v, "%s: expected a list, found %s", key, kindName(v))
+		return nil
+	}
+	var items []*yaml.Node
+	for _, item := range v.Content {
+		if item.Kind != yaml.MappingNode {
+			r.errorf(item, "%s: each entry needs id and name keys, found %s", key, kindName(item))
+			continue
+		}
+		items = append(items, item)
+	}
+	return items
+}
+
+func parseRegions(r *yamlReader, v *yaml.Node) ([]*status.Region, []regionDoc) {
+	var out []*status.Region
+	var docs []regionDoc
+	for _, item := range sequence(r, "regions", v) {
+		reg := &status.Region{}
+		doc := regionDoc{keyPos: map[string]Pos{"": r.pos(item)}}
+		r.fields(item, []string{"id", "name", "language", "timezone", "services"}, func(key string, k, v *yaml.Node) {
+			doc.keyPos[key] = r.pos(v)
+			switch key {
+			case "id":
+				reg.ID, _ = r.str(key, v, false)
+			case "name":
+				reg.Name, _ = r.str(key, v, true)
+			case "language":
+				reg.Language, _ = r.str(key, v, false)
+			case "timezone":
+				reg.Timezone, _ = r.str(key, v, false)
+			case "services":
+				var items []*yaml.Node
+				reg.Services, items, _ = r.list(key, v)
+				for _, item := range items {
+					doc.itemPos = append(doc.itemPos, r.pos(item))
+				}
+			}
+		})
+		out, docs = append(out, reg), append(docs, doc)
+	}
+	return out, docs
+}
+
+func parseServices(r *yamlReader, v *yaml.Node) ([]*status.Service, []map[string]Pos) {
+	var out []*status.Service
+	var docs []map[string]Pos
+	for _, item := range sequence(r, "services", v) {
+		svc := &status.Service{}
+		keyPos := map[string]Pos{"": r.pos(item)}
+		r.fields(item, []string{"id", "name"}, func(key string, k, v *yaml.Node) {
+			keyPos[key] = r.pos(v)
+			switch key {
+			case "id":
+				svc.ID, _ = r.str(key, v, false)
+			case "name":
+				svc.Name, _ = r.str(key, v, true)
+			}
+		})
+		out, docs = append(out, svc), append(docs, keyPos)
+	}
+	return out, docs
+}
+
+// Validate checks what parsing cannot: required keys, ids, URLs, zones and
+// languages, and fills in defaults.
+func (s *siteDoc) validate(errs *ErrorList) {
+	s.require(errs, "title", s.Title)
+	s.require(errs, "base_url", s.BaseURL)
+	if s.BaseURL != "" {
+		if u, err := CheckBaseURL(s.BaseURL); err != nil {
+			errs.Add(s.keyPos["base_url"], "base_url: %v", err)
+		} else {
+			s.BaseURL = u.String()
+		}
+	}
+	s.checkURL(errs, "home_url", s.HomeURL)
+	s.checkURL(errs, "support_url", s.SupportURL)
+	s.checkURL(errs, "websub_hub", s.WebSubHub)
+	s.Language = orDefault(s.Language, defaultLanguage)
+	checkLanguage(errs, s.keyPos["language"], s.Language)
+	s.Timezone = orDefault(s.Timezone, defaultTimezone)
+	s.Location = loadZone(errs, s.keyPos["timezone"], s.Timezone)
+	if s.FeedLimit < 1 {
+		errs.Add(s.keyPos["feed_limit"], "feed_limit: must be at least 1")
+	}
+	if s.StaleDays < 1 {
+		errs.Add(s.keyPos["stale_incident_days"], "stale_incident_days: must be at least 1")
+	}
+	s.validateServices(errs)
+	s.validateRegions(errs)
+}
+
+func (s *siteDoc) require(errs *ErrorList, key, value string) {
+	if _, ok := s.keyPos[key]; !ok && value == "" && !s.hinted[key] {
+		errs.Add(s.at, "missing required key %q", key)
+	}
+}
+
+// checkURL wants an absolute http(s) URL where one is given.
+func (s *siteDoc) checkURL(errs *ErrorList, key, raw string) *url.URL {
+	if raw == "" {
+		return nil
+	}
+	u, err := CheckURL(raw)
+	if err != nil {
+		errs.Add(s.keyPos[key], "%s: %v", key, err)
+	}
+	return u
+}
+
+// CheckURL parses an absolute http or https URL.
+func CheckURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("%q is not an absolute http or https URL", raw)
+	}
+	return u, nil
+}
+
+// CheckBaseURL parses a site's address: an absolute URL of a folder, with
+// no query or fragment, returned with a trailing slash.
+func CheckBaseURL(raw string) (*url.URL, error) {
+	u, err := CheckURL(raw)
+	if err != nil {
+		return nil, err
+	}
+	if u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(raw, "?") || strings.HasSuffix(raw, "#") {
+		return nil, fmt.Errorf("%q has a query or fragment; give the address of a folder", raw)
+	}
+	if !strings.HasSuffix(u.Path, "/") {
+		u.Path += "/"
+	}
+	return u, nil
+}
+
+func (s *siteDoc) validateServices(errs *ErrorList) {
+	if len(s.Services) == 0 {
+		errs.Add(s.keyPos["services"].or(s.at), "services: declare at least one service")
+	}
+	seen := map[string]bool{}
+	for i, svc := range s.Services {
+		checkEntry(errs, "service", s.services[i], svc.ID, svc.Name, seen)
+	}
+}
+
+func (s *siteDoc) validateRegions(errs *ErrorList) {
+	if len(s.Regions) == 0 {
+		errs.Add(s.keyPos["regions"].or(s.at), "regions: declare at least one region")
+	}
+	seen := map[string]bool{}
+	for i, reg := range s.Regions {
+		doc := s.regions[i]
+		checkEntry(errs, "region", doc.keyPos, reg.ID, reg.Name, seen)
+		if reg.Language != "" {
+			checkLanguage(errs, doc.keyPos["language"], reg.Language)
+		}
+		reg.Location = s.Location
+		if reg.Timezone != "" {
+			reg.Location = loadZone(errs, doc.keyPos["timezone"], reg.Timezone)
+		}
+		s.checkOffered(errs, reg, doc)
+	}
+}
+
+func (s *siteDoc) checkOffered(errs *ErrorList, reg *status.Region, doc regionDoc) {
+	if _, ok := doc.keyPos["services"]; !ok {
+		reg.Services = s.ServiceIDs()
+		return
+	}
+	known := map[string]bool{}
+	for _, svc := range s.Services {
+		known[svc.ID] = true
+	}
+	offered := map[string]bool{}
+	for i, id := range reg.Services {
+		switch {
+		case !known[id]:
+			errs.Add(doc.itemPos[i], "region %q: unknown service %q%s", reg.ID, id, DidYouMean(id, s.ServiceIDs()))
+		case offered[id]:
+			errs.Add(doc.itemPos[i], "region %q: service %q listed twice", reg.ID, id)
+		default:
+			offered[id] = true
+		}
+	}
+	// Keep the site's service order so pages list services alike everywhere.
+	reg.Services = slices.DeleteFunc(s.ServiceIDs(), func(id string) bool { return !offered[id] })
+}
+
+func checkEntry(errs *ErrorList, what string, keyPos map[string]Pos, id, name string, seen map[string]bool) {
+	at := keyPos[""]
+	switch {
+	case id == "":
+		errs.Add(at, "%s: missing required key \"id\"", what)
+	case id == "all":
+		errs.Add(keyPos["id"], "%s id %q is reserved: it stands for every %s", what, id, what)
+	case !idPattern.MatchString(id):
+		errs.Add(keyPos["id"], "%s id %q: use only %s", what, id, idRule)
+	case seen[id]:
+		errs.Add(keyPos["id"], "duplicate %s id %q", what, id)
+	}
+	seen[id] = true
+	if name == "" {
+		errs.Add(at, "%s %q: missing required key \"name\"", what, id)
+	}
+}
+
+var languagePattern = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
+
+func checkLanguage(errs *ErrorList, at Pos, lang string) {
+	if !languagePattern.MatchString(lang) {
+		errs.Add(at, "language: %q is not a language tag such as en or ja", lang)
+	}
+}
+
+func loadZone(errs *ErrorList, at Pos, name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil || name == "Local" {
+		errs.Add(at, "timezone: %q is not an IANA time zone such as UTC or Asia/Tokyo", name)
+		return time.UTC
+	}
+	return loc
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func (p Pos) or(def Pos) Pos {
+	if p.Path == "" {
+		return def
+	}
+	return p
+}

@@ -1,0 +1,11 @@
+//go:build !linux
+
+package source
+
+import "os"
+
+const useOpenat2 = false
+
+func openBeneath(int, string, string) (*os.File, bool) { return nil, false }
+
+func (s *SiteFS) readLimited(string) ([]byte, bool, error) { return nil, false, nil }

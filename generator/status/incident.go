@@ -1,0 +1,211 @@
+package status
+
+import (
+	"cmp"
+	"slices"
+	"time"
+)
+
+// Incident is the thread of posts sharing an incident id.
+type Incident struct {
+	ID          string
+	Posts       []*Post // public posts, oldest first (ByTime)
+	Maintenance bool    // planned work, not a failure
+	Pairs       []Pair  // every pair its posts touch, in site order
+	first       time.Time
+}
+
+// IncidentView is an incident as one scope (the site, a region, a service)
+// sees it: only the scope's pairs count toward open, end and state.
+type IncidentView struct {
+	*Incident
+	Updates   []*Post   // the scope's published posts (past or announced), newest first
+	Scheduled []*Post   // the scope's future posts not announced, soonest first
+	Latest    *Post     // the newest past update; nil while upcoming
+	Upcoming  bool      // no past post yet
+	Open      bool      //
+	Start     time.Time // first past post
+	End       time.Time // the post (or window end) that closed it; zero while open
+	State     State     // worst of the pairs' latest states inside the incident; what is scheduled while upcoming
+	Stage     Stage     // of the latest past post
+	InScope   []Pair    // the incident's pairs that the scope holds
+}
+
+func (st *Status) buildIncidents() {
+	for _, p := range st.Posts {
+		inc := st.byID[p.Incident]
+		if inc == nil {
+			inc = &Incident{ID: p.Incident, first: p.Timestamp}
+			st.byID[p.Incident] = inc
+			st.Incidents = append(st.Incidents, inc)
+		}
+		inc.Posts = append(inc.Posts, p)
+	}
+	order := map[Pair]int{}
+	for i, pair := range st.Pairs(Scope{}) {
+		order[pair] = i
+	}
+	for _, inc := range st.Incidents {
+		inc.Maintenance = isMaintenance(inc.Posts)
+		seen := map[Pair]bool{}
+		for _, p := range inc.Posts {
+			for _, pair := range p.Pairs {
+				if !seen[pair] {
+					seen[pair] = true
+					inc.Pairs = append(inc.Pairs, pair)
+				}
+			}
+		}
+		slices.SortFunc(inc.Pairs, func(a, b Pair) int { return order[a] - order[b] })
+	}
+	slices.SortStableFunc(st.Incidents, func(a, b *Incident) int {
+		return cmp.Or(b.first.Compare(a.first), cmp.Compare(a.ID, b.ID))
+	})
+}
+
+// isMaintenance: every post says maintenance, save operational posts after
+// the first that report the work done (as Statuspage's "completed").
+func isMaintenance(posts []*Post) bool {
+	if posts[0].State != Maintenance {
+		return false
+	}
+	for _, p := range posts {
+		if p.State != Maintenance && p.State != Operational {
+			return false
+		}
+	}
+	return true
+}
+
+// Incident returns the incident with the given id, or nil.
+func (st *Status) Incident(id string) *Incident { return st.byID[id] }
+
+// View returns the incident as the scope sees it, or nil when none of its
+// posts touches the scope.
+func (st *Status) View(inc *Incident, sc Scope) *IncidentView {
+	var inScope []Pair
+	for _, pair := range inc.Pairs {
+		if sc.Holds(pair) {
+			inScope = append(inScope, pair)
+		}
+	}
+	if len(inScope) == 0 {
+		return nil // most incidents, for a region's or a service's pages: no view made
+	}
+	v := &IncidentView{Incident: inc, Upcoming: true, InScope: inScope}
+	latest := map[Pair]*Post{} // each pair's latest past post in the incident
+	for _, p := range inc.Posts {
+		if !sc.Touches(p) {
+			continue
+		}
+		if st.Published(p) {
+			v.Updates = append(v.Updates, p)
+		} else {
+			v.Scheduled = append(v.Scheduled, p)
+		}
+		if st.IsPast(p) {
+			if v.Upcoming {
+				v.Upcoming, v.Start = false, p.Timestamp
+			}
+			v.Stage, v.Latest = p.Stage, p
+			for _, pair := range p.Pairs {
+				latest[pair] = p
+			}
+		}
+	}
+	slices.Reverse(v.Updates)
+	st.settle(v, latest)
+	return v
+}
+
+// settle decides open, end and state from each pair's latest post inside
+// the incident. A maintenance window whose end has passed is over.
+func (st *Status) settle(v *IncidentView, latest map[Pair]*Post) {
+	if v.Upcoming {
+		for _, p := range append(v.Updates, v.Scheduled...) {
+			v.State = max(v.State, p.State)
+		}
+		return
+	}
+	for _, pair := range v.InScope {
+		p := latest[pair]
+		if p == nil {
+			continue
+		}
+		state, closed := p.State, p.Timestamp
+		if p.WindowOver(st.Now) { // the window's end closed it
+			state, closed = Operational, p.Ends
+		}
+		v.State = max(v.State, state)
+		if state != Operational {
+			v.Open = true
+		} else if closed.After(v.End) {
+			v.End = closed
+		}
+	}
+	if v.Open {
+		v.End = time.Time{}
+	}
+}
+
+// Duration is how long a closed incident lasted; zero while it goes on, as
+// pages must not change with the clock alone.
+func (v *IncidentView) Duration() time.Duration {
+	if v.Open || v.Upcoming {
+		return 0
+	}
+	return v.End.Sub(v.Start)
+}
+
+// MaintenanceStatus is where a maintenance stands: scheduled, in_progress
+// or completed (the Statuspage words).
+func (v *IncidentView) MaintenanceStatus() string {
+	switch {
+	case v.Upcoming:
+		return "scheduled"
+	case v.Open:
+		return "in_progress"
+	}
+	return "completed"
+}
+
+// First is the incident's first public post, whose title names it.
+func (inc *Incident) First() *Post { return inc.Posts[0] }
+
+// Scope is what a page or feed is about: the whole site (the zero Scope),
+// one region, one service, or one pair when both are set.
+type Scope struct{ Region, Service string }
+
+// Holds reports whether the pair is in the scope.
+func (sc Scope) Holds(p Pair) bool {
+	return (sc.Region == "" || p.Region == sc.Region) && (sc.Service == "" || p.Service == sc.Service)
+}
+
+// Touches reports whether the post sets a pair of the scope.
+func (sc Scope) Touches(p *Post) bool {
+	if sc == (Scope{}) {
+		return true
+	}
+	for _, pair := range p.Pairs {
+		if sc.Holds(pair) {
+			return true
+		}
+	}
+	return false
+}
+
+// Views returns the incidents touching the scope, newest first. They are
+// worked out once per scope and build, as many pages ask.
+func (st *Status) Views(sc Scope) []*IncidentView {
+	if v, ok := st.views.Load(sc); ok {
+		return v.([]*IncidentView)
+	}
+	var out []*IncidentView
+	for _, inc := range st.Incidents {
+		if v := st.View(inc, sc); v != nil {
+			out = append(out, v)
+		}
+	}
+	st.views.Store(sc, out)
+	return out
+}
