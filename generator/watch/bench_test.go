@@ -53,7 +53,9 @@ func BenchmarkSaveToOutput(b *testing.B) {
 			start := time.Now()
 			text := fmt.Sprintf("---\nregion: r%d\nservice: s%d\nstate: operational\ntimestamp: %s\n---\nNew.\n",
 				i%10, i%20, corpus.Last(posts).Add(-time.Duration(b.N-i)*time.Minute).Format(time.RFC3339))
-			os.WriteFile(filepath.Join(dir, fmt.Sprintf("content/posts/new-%d.md", time.Now().UnixNano())), []byte(text), 0o644)
+			if err := save(filepath.Join(dir, fmt.Sprintf("content/posts/new-%d.md", time.Now().UnixNano())), []byte(text)); err != nil {
+				b.Fatal(err)
+			}
 			got := <-builds
 			if got.Err != nil {
 				b.Fatal(got.Err)
@@ -82,13 +84,15 @@ func saves(b *testing.B, name string, builds chan Build) {
 		b.Fatal(err)
 	}
 	defer func() {
-		os.WriteFile(name, orig, 0o644)
+		save(name, orig)
 		<-builds // its rebuild, so that the next run starts clean
 	}()
 	var took, work []time.Duration
 	for i := range b.N {
 		start := time.Now()
-		os.WriteFile(name, fmt.Appendf(slices.Clone(orig), "\nEdit %d.\n", i), 0o644)
+		if err := save(name, fmt.Appendf(slices.Clone(orig), "\nEdit %d.\n", i)); err != nil {
+			b.Fatal(err)
+		}
 		got := <-builds
 		if got.Err != nil {
 			b.Fatal(got.Err)

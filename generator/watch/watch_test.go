@@ -87,9 +87,31 @@ func startIn(t *testing.T, dir string, also func(Build)) *live {
 func (l *live) write(p, text string) {
 	name := filepath.Join(l.dir, filepath.FromSlash(p))
 	os.MkdirAll(filepath.Dir(name), 0o755)
-	if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
+	if err := save(name, []byte(text)); err != nil {
 		l.t.Fatal(err)
 	}
+}
+
+// save writes a file as most editors save one: whole into a hidden file
+// beside it, then renamed over it, so that no build reads it half written.
+// (os.WriteFile empties the file first: the quiet window may end between
+// the two, and a build then reads an empty post.)
+func save(name string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*")
+	if err != nil {
+		return err
+	}
+	_, err = tmp.Write(data)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), name)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
+	return err
 }
 
 // next waits for the next build.
