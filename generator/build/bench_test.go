@@ -1,11 +1,14 @@
 package build
 
 import (
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"testing"
+	"time"
 
 	"statusgen/generator/publish"
 	"statusgen/internal/corpus"
@@ -41,33 +44,57 @@ func BenchmarkBuild(b *testing.B) {
 	}
 }
 
-// BenchmarkRebuild times a session's rebuild after one post of a
-// 10,000-post site changed, without the watcher: the part of a save's time
-// that is ours to cut. Profile it with -cpuprofile.
+var shape = flag.String("shape", "rich", "the corpus `shape` BenchmarkRebuild builds (internal/corpus)")
+
+// BenchmarkRebuild times a session's rebuild after one post of a site of
+// the -shape changed, without the watcher: the part of a save's time that
+// is ours to cut. It edits an old post's body, the newest post's body and
+// state, and adds a new incident. Profile it with -cpuprofile.
 func BenchmarkRebuild(b *testing.B) {
-	const posts = 10000
+	s, ok := corpus.Shapes[*shape]
+	if !ok {
+		b.Fatalf("no shape %q", *shape)
+	}
 	dir := b.TempDir()
-	if err := corpus.Write(dir, posts, 10, 20, 1); err != nil {
+	if err := corpus.WriteShape(dir, s); err != nil {
 		b.Fatal(err)
 	}
 	sess := NewSession(Options{Site: os.DirFS(dir), Defaults: sitetest.Defaults}, filepath.Join(dir, "public"))
-	now := corpus.Last(posts)
+	now := corpus.Last(s.Posts)
 	if _, err := sess.Build(nil, now); err != nil {
 		b.Fatal(err)
 	}
-	for _, post := range []string{"0005/p005000.md", "0009/p009999.md"} {
-		name := filepath.Join(dir, "content/posts", post)
-		orig, err := os.ReadFile(name)
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.Run(post, func(b *testing.B) {
+	post := func(i int) string { return fmt.Sprintf("content/posts/%04d/p%06d.md", i/1000, i) }
+	edit := func(name string, change func(text []byte, i int) []byte) func(*testing.B) {
+		return func(b *testing.B) {
+			orig, err := os.ReadFile(filepath.Join(dir, name))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer os.WriteFile(filepath.Join(dir, name), orig, 0o644)
 			for i := 0; b.Loop(); i++ {
-				os.WriteFile(name, fmt.Appendf(slices.Clone(orig), "\nEdit %d.\n", i), 0o644)
-				if _, err := sess.Build([]string{"content/posts/" + post}, now); err != nil {
+				os.WriteFile(filepath.Join(dir, name), change(slices.Clone(orig), i), 0o644)
+				if _, err := sess.Build([]string{name}, now); err != nil {
 					b.Fatal(err)
 				}
 			}
-		})
+		}
 	}
+	body := func(text []byte, i int) []byte { return fmt.Appendf(text, "\nEdit %d.\n", i) }
+	b.Run("old-body", edit(post(s.Posts/2), body))
+	b.Run("newest-body", edit(post(s.Posts-1), body))
+	b.Run("newest-state", edit(post(s.Posts-1), func(text []byte, i int) []byte {
+		return regexp.MustCompile(`state: \w+`).ReplaceAll(text, []byte("state: "+[]string{"degraded", "major_outage"}[i%2]))
+	}))
+	b.Run("new-incident", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			name := fmt.Sprintf("content/posts/new-%d.md", i)
+			text := fmt.Sprintf("---\nregion: r%d\nservice: s%d\nstate: operational\ntimestamp: %s\n---\nNew.\n",
+				i%s.Regions, i%s.Services, now.Add(-time.Duration(100000-i)*time.Minute).Format(time.RFC3339))
+			os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644)
+			if _, err := sess.Build([]string{name}, now); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

@@ -64,7 +64,7 @@ func (p *pipeline) run(changed []string, now time.Time) (*run, error) {
 	} else {
 		p.readChanged(changed)
 	}
-	models, errs := p.check()
+	models, fresh, errs := p.check()
 	if len(errs) > 0 {
 		return nil, errs.Err()
 	}
@@ -80,7 +80,12 @@ func (p *pipeline) run(changed []string, now time.Time) (*run, error) {
 		}
 		p.theme = theme
 	}
-	st := status.Derive(p.site, models, now)
+	var st *status.Status
+	if p.prev == nil {
+		st = status.Derive(p.site, models, now)
+	} else {
+		st = p.prev.Status().Rederive(p.site, models, fresh, p.touched, now)
+	}
 	r.build = render.NewBuild(st, p.theme, p.prev)
 	r.outputs = r.build.Outputs()
 	r.stats = count(r.outputs, len(p.posts))
@@ -252,41 +257,45 @@ func merge(a, b []string) []string {
 
 // check checks against the site what needs it — the posts read again, and
 // every post of an incident they touch, which its thread derives anew —
-// and gathers every problem of the site. It returns the site's posts.
-func (p *pipeline) check() ([]*status.Post, source.ErrorList) {
-	errs := slices.Clone(p.siteErrs)
+// and gathers every problem of the site. It returns the site's posts, and
+// those of the touched incidents, all checked anew.
+func (p *pipeline) check() (posts, fresh []*status.Post, errs source.ErrorList) {
+	errs = slices.Clone(p.siteErrs)
 	if p.order == nil {
 		p.order = slices.Sorted(maps.Keys(p.posts))
 	}
+	entries := make([]*entry, len(p.order))
+	for i, q := range p.order {
+		entries[i] = p.posts[q]
+	}
 	if p.site == nil {
-		for _, q := range p.order {
-			errs = append(errs, p.posts[q].parseErrs...)
+		for _, e := range entries {
+			errs = append(errs, e.parseErrs...)
 		}
-		return nil, errs
+		return nil, nil, errs
 	}
 	// Posts read again name the incidents they join; those incidents'
 	// other posts are checked anew too, so that no post a build holds is
 	// changed by threading.
 	var todo []*entry
-	for _, q := range p.order {
-		if e := p.posts[q]; e.file != nil && e.model == nil {
+	for _, e := range entries {
+		if e.file != nil && e.model == nil {
 			todo = append(todo, e)
 		}
 	}
 	p.validate(todo)
-	fresh := make(map[*entry]bool, len(todo))
+	validated := make(map[*entry]bool, len(todo))
 	for _, e := range todo {
 		p.touched[e.model.Incident] = true
-		fresh[e] = true
+		validated[e] = true
 	}
 	todo = todo[:0]
 	groups := map[string][]*source.Post{}
-	for _, q := range p.order {
-		e := p.posts[q]
+	for _, e := range entries {
 		if e.file == nil || !p.touched[e.model.Incident] {
 			continue
 		}
-		if !fresh[e] {
+		if !validated[e] {
 			todo = append(todo, e)
 		}
 		groups[e.model.Incident] = append(groups[e.model.Incident], e.file)
@@ -306,20 +315,20 @@ func (p *pipeline) check() ([]*status.Post, source.ErrorList) {
 			models[i] = f.Model()
 		}
 		status.Thread(models)
+		fresh = append(fresh, models...)
 	}
-	var models []*status.Post
-	for _, q := range p.order {
-		e := p.posts[q]
+	posts = make([]*status.Post, 0, len(entries))
+	for _, e := range entries {
 		errs = append(errs, e.parseErrs...)
 		errs = append(errs, e.checkErrs...)
 		if e.model != nil {
-			models = append(models, e.model)
+			posts = append(posts, e.model)
 		}
 	}
 	for _, found := range p.threadErrs {
 		errs = append(errs, found...)
 	}
-	return models, errs
+	return posts, fresh, errs
 }
 
 // validate checks posts against the site, a large number on all cores.

@@ -45,7 +45,7 @@ type (
 	// both are set).
 	Updated struct{ Scope status.Scope }
 	// Days is a pair's history window in its region's zone: the days
-	// region pages show as squares and count for uptime.
+	// region pages show as squares, and its uptime.
 	Days struct{ Pair status.Pair }
 	// Timeline is a pair's whole past: the state before any time.
 	Timeline struct{ Pair status.Pair }
@@ -222,22 +222,16 @@ func (s *sig) view(v *status.IncidentView) {
 	s.post(v.Latest)
 }
 
-// days writes the segments of a pair's timeline that its history window
-// shows: the one in force when the window opens and all after it.
+// days writes what a region page shows of a pair's history window: each
+// day's worst state and how long it lasted, and the uptime.
 func (s *sig) days(st *status.Status, p status.Pair, loc *time.Location) {
-	from := status.WindowStart(st.Now, loc, status.HistoryDays)
-	s.time(from)
-	segs := st.Timeline(p)
-	first := 0
-	for i, seg := range segs {
-		if !seg.From.After(from) {
-			first = i
-		}
+	days := st.History(p, loc, status.HistoryDays)
+	s.time(days[0].Date)
+	for _, d := range days {
+		s.int(int(d.Worst))
+		s.int(int(d.In[d.Worst]))
 	}
-	for _, seg := range segs[first:] {
-		s.time(seg.From)
-		s.int(int(seg.State))
-	}
+	s.int(status.Uptime(days))
 }
 
 func b2i(b bool) int {

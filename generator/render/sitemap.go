@@ -7,21 +7,18 @@ import (
 	"statusgen/generator/status"
 )
 
-type urlset struct {
-	XMLName xml.Name     `xml:"urlset"`
-	NS      string       `xml:"xmlns,attr"`
-	URLs    []sitemapURL `xml:"url"`
-}
-
-type sitemapURL struct {
-	Loc string `xml:"loc"`
-}
-
 // sitemap lists every page readers may land on: the overview, regions,
-// services, published incidents and the history pages.
+// services, published incidents and the history pages. It is written by
+// hand, as encoding/xml would write it indented: thousands of incidents
+// made it the slowest file of a rebuild that adds one.
 func (b *Build) sitemap(buf *bytes.Buffer) error {
-	set := urlset{NS: "http://www.sitemaps.org/schemas/sitemap/0.9"}
-	add := func(dir string) { set.URLs = append(set.URLs, sitemapURL{b.theme.absURL(dir)}) }
+	buf.WriteString(xml.Header)
+	buf.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`)
+	add := func(dir string) {
+		buf.WriteString("\n  <url>\n    <loc>")
+		xml.EscapeText(buf, []byte(b.theme.absURL(dir))) // a bytes.Buffer never fails
+		buf.WriteString("</loc>\n  </url>")
+	}
 	add("")
 	for _, reg := range b.site.Regions {
 		add(scopeDir(status.Scope{Region: reg.ID}))
@@ -37,5 +34,6 @@ func (b *Build) sitemap(buf *bytes.Buffer) error {
 	for _, h := range b.historyLayout() {
 		add(h.dir)
 	}
-	return writeXML(buf, set)
+	buf.WriteString("\n</urlset>\n")
+	return nil
 }

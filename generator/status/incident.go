@@ -3,6 +3,7 @@ package status
 import (
 	"cmp"
 	"slices"
+	"sync"
 	"time"
 )
 
@@ -13,6 +14,7 @@ type Incident struct {
 	Maintenance bool    // planned work, not a failure
 	Pairs       []Pair  // every pair its posts touch, in site order
 	first       time.Time
+	views       sync.Map // Scope -> *IncidentView, at the one instant the incident is derived for
 }
 
 // IncidentView is an incident as one scope (the site, a region, a service)
@@ -31,6 +33,7 @@ type IncidentView struct {
 	InScope   []Pair    // the incident's pairs that the scope holds
 }
 
+// buildIncidents threads the public posts into incidents, newest first.
 func (st *Status) buildIncidents() {
 	for _, p := range st.Posts {
 		inc := st.byID[p.Incident]
@@ -41,23 +44,23 @@ func (st *Status) buildIncidents() {
 		}
 		inc.Posts = append(inc.Posts, p)
 	}
-	order := map[Pair]int{}
-	for i, pair := range st.Pairs(Scope{}) {
-		order[pair] = i
-	}
 	for _, inc := range st.Incidents {
-		inc.Maintenance = isMaintenance(inc.Posts)
-		seen := map[Pair]bool{}
-		for _, p := range inc.Posts {
-			for _, pair := range p.Pairs {
-				if !seen[pair] {
-					seen[pair] = true
-					inc.Pairs = append(inc.Pairs, pair)
-				}
-			}
-		}
-		slices.SortFunc(inc.Pairs, func(a, b Pair) int { return order[a] - order[b] })
+		st.finish(inc)
 	}
+	st.sortIncidents()
+}
+
+// finish works out what an incident's posts make of it.
+func (st *Status) finish(inc *Incident) {
+	inc.Maintenance = isMaintenance(inc.Posts)
+	for _, p := range inc.Posts {
+		inc.Pairs = append(inc.Pairs, p.Pairs...)
+	}
+	slices.SortFunc(inc.Pairs, func(a, b Pair) int { return st.order[a] - st.order[b] })
+	inc.Pairs = slices.Compact(inc.Pairs)
+}
+
+func (st *Status) sortIncidents() {
 	slices.SortStableFunc(st.Incidents, func(a, b *Incident) int {
 		return cmp.Or(b.first.Compare(a.first), cmp.Compare(a.ID, b.ID))
 	})
@@ -78,19 +81,33 @@ func isMaintenance(posts []*Post) bool {
 }
 
 // Incident returns the incident with the given id, or nil.
-func (st *Status) Incident(id string) *Incident { return st.byID[id] }
+func (st *Status) Incident(id string) *Incident {
+	if st == nil {
+		return nil
+	}
+	return st.byID[id]
+}
 
 // View returns the incident as the scope sees it, or nil when none of its
 // posts touches the scope.
 func (st *Status) View(inc *Incident, sc Scope) *IncidentView {
+	if !slices.ContainsFunc(inc.Pairs, sc.Holds) {
+		return nil // most incidents, for a region's or a service's pages: no view made
+	}
+	if v, ok := inc.views.Load(sc); ok {
+		return v.(*IncidentView)
+	}
+	v := st.view(inc, sc)
+	actual, _ := inc.views.LoadOrStore(sc, v)
+	return actual.(*IncidentView)
+}
+
+func (st *Status) view(inc *Incident, sc Scope) *IncidentView {
 	var inScope []Pair
 	for _, pair := range inc.Pairs {
 		if sc.Holds(pair) {
 			inScope = append(inScope, pair)
 		}
-	}
-	if len(inScope) == 0 {
-		return nil // most incidents, for a region's or a service's pages: no view made
 	}
 	v := &IncidentView{Incident: inc, Upcoming: true, InScope: inScope}
 	latest := map[Pair]*Post{} // each pair's latest past post in the incident

@@ -2,6 +2,7 @@ package status
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -13,10 +14,11 @@ import (
 type Status struct {
 	Site      *Site
 	Now       time.Time
-	Posts     []*Post              // published (not draft), by time then path
+	Posts     []*Post              // public (not draft), by time then path
 	Incidents []*Incident          // newest first
 	timelines map[Pair][]Segment   // past segments of every pair, oldest first
 	byID      map[string]*Incident // incidents by id
+	order     map[Pair]int         // each pair's place in site order
 	views     sync.Map             // Scope -> []*IncidentView
 }
 
@@ -38,30 +40,128 @@ func ByTime(a, b *Post) int {
 // Derive computes the status at now from checked and threaded posts,
 // leaving out what is not public yet.
 func Derive(site *Site, posts []*Post, now time.Time) *Status {
-	st := &Status{Site: site, Now: now, timelines: map[Pair][]Segment{}, byID: map[string]*Incident{}}
+	st := &Status{Site: site, Now: now, timelines: map[Pair][]Segment{}, byID: map[string]*Incident{}, order: map[Pair]int{}}
+	for i, pair := range st.Pairs(Scope{}) {
+		st.order[pair] = i
+	}
 	for _, p := range posts {
 		if isPublic(p, now) {
 			st.Posts = append(st.Posts, p)
 		}
 	}
 	slices.SortFunc(st.Posts, ByTime)
-	st.buildTimelines()
+	st.buildTimelines(nil)
 	st.buildIncidents()
 	return st
 }
 
-func (st *Status) buildTimelines() {
+// Rederive is Derive for posts that are the very ones st was derived from
+// but in the incidents touched, whose posts are all new (fresh lists them):
+// it takes over from st what those do not change, so that its work grows
+// with the change, not with the site. At another instant, or for another
+// site, it derives anew.
+func (st *Status) Rederive(site *Site, posts, fresh []*Post, touched map[string]bool, now time.Time) *Status {
+	if st == nil || site != st.Site || !now.Equal(st.Now) {
+		return Derive(site, posts, now)
+	}
+	next := &Status{Site: site, Now: now, timelines: make(map[Pair][]Segment, len(st.timelines)),
+		byID: make(map[string]*Incident, len(st.byID)), order: st.order}
+	var added []*Post
+	pairs := map[Pair]bool{}
+	for _, p := range fresh {
+		if isPublic(p, now) {
+			added = append(added, p)
+		}
+		for _, pair := range p.Pairs {
+			pairs[pair] = true
+		}
+	}
+	slices.SortFunc(added, ByTime)
+	kept := make([]*Post, 0, len(st.Posts))
+	for _, p := range st.Posts {
+		if touched[p.Incident] {
+			for _, pair := range p.Pairs {
+				pairs[pair] = true
+			}
+		} else {
+			kept = append(kept, p)
+		}
+	}
+	next.Posts = mergePosts(kept, added)
+	next.buildTimelines(func(pair Pair) bool { return pairs[pair] })
+	for pair, segs := range st.timelines {
+		if !pairs[pair] {
+			next.timelines[pair] = segs
+		}
+	}
+	next.reuseIncidents(st, added, touched)
+	// The incident lists of scopes no touched incident touches stay.
+	changed := slices.Collect(maps.Keys(pairs))
+	st.views.Range(func(k, v any) bool {
+		sc := k.(Scope)
+		if sc != (Scope{}) && !slices.ContainsFunc(changed, sc.Holds) {
+			next.views.Store(sc, v)
+		}
+		return true
+	})
+	return next
+}
+
+// mergePosts merges two lists in ByTime order.
+func mergePosts(a, b []*Post) []*Post {
+	out := make([]*Post, 0, len(a)+len(b))
+	for len(a) > 0 && len(b) > 0 {
+		if ByTime(a[0], b[0]) <= 0 {
+			out, a = append(out, a[0]), a[1:]
+		} else {
+			out, b = append(out, b[0]), b[1:]
+		}
+	}
+	return append(append(out, a...), b...)
+}
+
+// buildTimelines works out the timeline of every pair that only holds
+// (nil holds all).
+func (st *Status) buildTimelines(only func(Pair) bool) {
 	byPair := map[Pair][]*Post{}
 	for _, p := range st.Posts {
 		if st.IsPast(p) {
 			for _, pair := range p.Pairs {
-				byPair[pair] = append(byPair[pair], p)
+				if only == nil || only(pair) {
+					byPair[pair] = append(byPair[pair], p)
+				}
 			}
 		}
 	}
 	for pair, posts := range byPair {
 		st.timelines[pair] = timeline(posts, st.Now)
 	}
+}
+
+// reuseIncidents takes over old's incidents but the touched ones, which
+// the public posts added make anew.
+func (st *Status) reuseIncidents(old *Status, added []*Post, touched map[string]bool) {
+	for _, inc := range old.Incidents {
+		if !touched[inc.ID] {
+			st.Incidents = append(st.Incidents, inc)
+			st.byID[inc.ID] = inc
+		}
+	}
+	for _, p := range added {
+		inc := st.byID[p.Incident]
+		if inc == nil {
+			inc = &Incident{ID: p.Incident, first: p.Timestamp}
+			st.byID[p.Incident] = inc
+			st.Incidents = append(st.Incidents, inc)
+		}
+		inc.Posts = append(inc.Posts, p)
+	}
+	for id := range touched {
+		if inc := st.byID[id]; inc != nil {
+			st.finish(inc)
+		}
+	}
+	st.sortIncidents()
 }
 
 // timeline turns a pair's past posts, in ByTime order, into segments,

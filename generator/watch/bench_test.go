@@ -2,10 +2,12 @@ package watch
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -14,15 +16,30 @@ import (
 	"statusgen/internal/corpus"
 )
 
-// BenchmarkSaveToOutput measures, in a 10,000-post site with 10 regions and
-// 20 services, the time from saving one post to its rebuilt output being
-// written: the watcher's quiet window, reading the post, and rendering and
-// writing what it touches. It reports the median and the 99th percentile.
-// Run it with: go test -run '^$' -bench SaveToOutput -benchtime 200x ./generator/watch
+var shapes = flag.String("shapes", "classic,rich,table,long", "the corpus `shapes` BenchmarkSaveToOutput measures, comma-separated (internal/corpus)")
+
+// BenchmarkSaveToOutput measures, in a site of each corpus shape (10,000
+// posts over 10 regions and 20 services for most), the time from saving
+// one post to its rebuilt output being written: the watcher's quiet window,
+// reading the post, and rendering and writing what it touches. Saves are
+// rename-over saves, as most editors make them. It reports the median and
+// the 99th percentile for an old post, the newest post, and a new incident.
+// Run it with:
+//
+//	go test -run '^$' -bench SaveToOutput -benchtime 200x ./generator/watch
 func BenchmarkSaveToOutput(b *testing.B) {
-	const posts = 10000
+	for _, name := range strings.Split(*shapes, ",") {
+		shape, ok := corpus.Shapes[name]
+		if !ok {
+			b.Fatalf("no shape %q", name)
+		}
+		b.Run(name, func(b *testing.B) { saveToOutput(b, shape) })
+	}
+}
+
+func saveToOutput(b *testing.B, shape corpus.Shape) {
 	dir := b.TempDir()
-	if err := corpus.Write(dir, posts, 10, 20, 1); err != nil {
+	if err := corpus.WriteShape(dir, shape); err != nil {
 		b.Fatal(err)
 	}
 	root, err := os.OpenRoot(dir)
@@ -34,16 +51,18 @@ func BenchmarkSaveToOutput(b *testing.B) {
 	builds := make(chan Build, 10)
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
+	last := corpus.Last(shape.Posts)
 	wg.Go(func() {
-		Run(ctx, dir, sess, func() time.Time { return corpus.Last(posts) }, func(b Build) { builds <- b })
+		Run(ctx, dir, sess, func() time.Time { return last }, func(b Build) { builds <- b })
 	})
 	defer func() { cancel(); wg.Wait() }()
 	if first := <-builds; first.Err != nil {
 		b.Fatal(first.Err)
 	}
 	// An old post, and the newest, which every feed of its scopes shows.
-	for _, post := range []string{"0005/p005000.md", "0009/p009999.md"} {
-		b.Run(post, func(b *testing.B) { saves(b, filepath.Join(dir, "content/posts", post), builds) })
+	post := func(i int) string { return fmt.Sprintf("%04d/p%06d.md", i/1000, i) }
+	for _, p := range []string{post(shape.Posts / 2), post(shape.Posts - 1)} {
+		b.Run(p, func(b *testing.B) { saves(b, filepath.Join(dir, "content/posts", p), builds) })
 	}
 	// A new post that is a new incident (one already over, so that open
 	// incidents do not pile up on the pages as the runs go on).
@@ -52,7 +71,7 @@ func BenchmarkSaveToOutput(b *testing.B) {
 		for i := range b.N {
 			start := time.Now()
 			text := fmt.Sprintf("---\nregion: r%d\nservice: s%d\nstate: operational\ntimestamp: %s\n---\nNew.\n",
-				i%10, i%20, corpus.Last(posts).Add(-time.Duration(b.N-i)*time.Minute).Format(time.RFC3339))
+				i%shape.Regions, i%shape.Services, last.Add(-time.Duration(b.N-i)*time.Minute).Format(time.RFC3339))
 			if err := save(filepath.Join(dir, fmt.Sprintf("content/posts/new-%d.md", time.Now().UnixNano())), []byte(text)); err != nil {
 				b.Fatal(err)
 			}
