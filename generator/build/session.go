@@ -116,7 +116,7 @@ func (p *pipeline) stale(r *run, had map[string]bool) []*render.Output {
 	dirty := p.dirty(r)
 	var out []*render.Output
 	for _, o := range r.outputs {
-		if !had[o.Path] || slices.ContainsFunc(o.Deps, func(d render.Dep) bool { return dirty[d] }) {
+		if !had[o.Path] || o.Reads(dirty) {
 			out = append(out, o)
 		}
 	}
@@ -126,21 +126,21 @@ func (p *pipeline) stale(r *run, had map[string]bool) []*render.Output {
 // dirty names the deps whose signature the changes since the last good
 // build changed: of the theme, and of the status those the touched
 // incidents, before and after, may have changed.
-func (p *pipeline) dirty(r *run) map[render.Dep]bool {
-	dirty := map[render.Dep]bool{}
+func (p *pipeline) dirty(r *run) *render.Changed {
+	dirty := &render.Changed{}
 	for _, d := range r.theme {
-		dirty[d] = true
+		dirty.Add(d)
 	}
 	if len(p.touched) == 0 {
 		return dirty
 	}
 	for id := range p.touched {
-		dirty[render.Incident{ID: id}] = true
+		dirty.Add(render.Incident{ID: id})
 	}
 	old, cur := p.prev, r.build
 	for _, d := range render.Candidates(old, cur, p.touched) {
-		if !dirty[d] && old.Signature(d) != cur.Signature(d) {
-			dirty[d] = true
+		if !dirty.Has(d) && old.Signature(d) != cur.Signature(d) {
+			dirty.Add(d)
 		}
 	}
 	return dirty

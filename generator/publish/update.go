@@ -43,6 +43,9 @@ func Update(out string, before, after map[string]bool, changed map[string][]byte
 			removed = append(removed, p)
 		}
 	}
+	if len(removed) == 0 && len(before) == len(after) {
+		return written, nil, nil // the same files: the marker lists them
+	}
 	slices.Sort(removed)
 	return written, removed, writeMarker(out, after)
 }

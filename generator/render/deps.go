@@ -73,6 +73,39 @@ type (
 	Calendar struct{}
 )
 
+// Changed is a set of deps that changed.
+type Changed struct {
+	deps  map[Dep]bool
+	theme bool // some dep of the theme is in it
+}
+
+// Add puts d in the set.
+func (c *Changed) Add(d Dep) {
+	if c.deps == nil {
+		c.deps = map[Dep]bool{}
+	}
+	c.deps[d] = true
+	switch d.(type) {
+	case Layout, Strings, Assets:
+		c.theme = true
+	}
+}
+
+// Has reports whether d is in the set; deps of the theme, which every page
+// reads, are looked up only when one changed.
+func (c *Changed) Has(d Dep) bool {
+	switch d.(type) {
+	case Layout, Strings, Assets:
+		if !c.theme {
+			return false
+		}
+	}
+	return c.deps[d]
+}
+
+// Reads reports whether the output reads a dep of the set.
+func (o *Output) Reads(c *Changed) bool { return slices.ContainsFunc(o.Deps, c.Has) }
+
 func (Layout) isDep()      {}
 func (Strings) isDep()     {}
 func (Assets) isDep()      {}

@@ -186,44 +186,6 @@ func (b *Build) feedDescription(sc status.Scope) string {
 	return cmp.Or(b.site.Description, tr.must("feed_description", b.site.Title))
 }
 
-type rssFeed struct {
-	XMLName xml.Name   `xml:"rss"`
-	Version string     `xml:"version,attr"`
-	Atom    string     `xml:"xmlns:atom,attr"`
-	Content string     `xml:"xmlns:content,attr"`
-	Channel rssChannel `xml:"channel"`
-}
-
-type rssChannel struct {
-	Title         string     `xml:"title"`
-	Link          string     `xml:"link"`
-	Description   string     `xml:"description"`
-	Language      string     `xml:"language"`
-	LastBuildDate string     `xml:"lastBuildDate"`
-	Links         []atomLink `xml:"atom:link"`
-	Items         []rssItem  `xml:"item"`
-}
-
-type rssItem struct {
-	Title       string  `xml:"title"`
-	Link        string  `xml:"link"`
-	GUID        rssGUID `xml:"guid"`
-	PubDate     string  `xml:"pubDate"`
-	Description string  `xml:"description"`
-	Content     string  `xml:"content:encoded"`
-}
-
-type rssGUID struct {
-	IsPermaLink bool   `xml:"isPermaLink,attr"`
-	Value       string `xml:",chardata"`
-}
-
-type atomLink struct {
-	Rel  string `xml:"rel,attr"`
-	Href string `xml:"href,attr"`
-	Type string `xml:"type,attr,omitempty"`
-}
-
 // rfc822 is RFC 822 with a four-digit year, as RSS readers expect.
 const rfc822 = "Mon, 02 Jan 2006 15:04:05 -0700"
 
@@ -231,122 +193,149 @@ const rfc822 = "Mon, 02 Jan 2006 15:04:05 -0700"
 // that readers showing text see apostrophes and quotes as written.
 var htmlText = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
-func (b *Build) rss(buf *bytes.Buffer, sc status.Scope) error {
-	items := b.feedItems(sc)
-	dir := scopeDir(sc)
-	ch := rssChannel{
-		Title: b.feedTitle(sc),
-		Link:  b.theme.absURL(dir),
-		// Readers take a description for HTML, as items' descriptions are:
-		// the channel's plain text is escaped for that.
-		Description:   htmlText.Replace(b.feedDescription(sc)),
-		Language:      b.scopeLang(sc),
-		LastBuildDate: feedUpdated(items).UTC().Format(rfc822),
-		Links:         b.feedLinks(dir+"feed.xml", "application/rss+xml"),
-	}
-	for _, it := range items {
-		html, err := b.feedBody(it.Post)
-		if err != nil {
-			return err
+// Feeds are written by hand, element by element, as encoding/xml writes
+// them indented: its escaping of the same bodies over and over was most of
+// the time of a rebuild that changes a feed. Every body is escaped once.
+
+// xmlWriter writes indented XML.
+type xmlWriter struct {
+	buf   *bytes.Buffer
+	depth int
+}
+
+// start opens an element on a line of its own; attrs are name, value
+// pairs, those with an empty value left out.
+func (w *xmlWriter) start(name string, attrs ...string) {
+	w.line()
+	w.buf.WriteByte('<')
+	w.buf.WriteString(name)
+	for i := 0; i+1 < len(attrs); i += 2 {
+		if attrs[i+1] == "" {
+			continue
 		}
-		ch.Items = append(ch.Items, rssItem{
-			Title:       it.Title,
-			Link:        it.Link,
-			GUID:        rssGUID{true, it.Link},
-			PubDate:     it.Date.UTC().Format(rfc822),
-			Description: html,
-			Content:     html,
-		})
+		w.buf.WriteString(" " + attrs[i] + `="`)
+		xml.EscapeText(w.buf, []byte(attrs[i+1])) // a bytes.Buffer never fails
+		w.buf.WriteByte('"')
 	}
-	return writeXML(buf, rssFeed{Version: "2.0", Atom: "http://www.w3.org/2005/Atom", Content: "http://purl.org/rss/1.0/modules/content/", Channel: ch})
+	w.buf.WriteByte('>')
+	w.depth++
+}
+
+// end closes the element started last, on a line of its own.
+func (w *xmlWriter) end(name string) {
+	w.depth--
+	w.line()
+	w.buf.WriteString("</" + name + ">")
+}
+
+// empty writes an element without content, closed at once.
+func (w *xmlWriter) empty(name string, attrs ...string) {
+	w.start(name, attrs...)
+	w.depth--
+	w.buf.WriteString("</" + name + ">")
+}
+
+// text writes an element holding text.
+func (w *xmlWriter) text(name, text string) { w.escaped(name, escapeXML(text)) }
+
+// escaped writes an element holding text escaped already.
+func (w *xmlWriter) escaped(name, text string, attrs ...string) {
+	w.start(name, attrs...)
+	w.depth--
+	w.buf.WriteString(text)
+	w.buf.WriteString("</" + name + ">")
+}
+
+func (w *xmlWriter) line() {
+	if w.buf.Len() > len(xml.Header) {
+		w.buf.WriteByte('\n')
+		for range w.depth {
+			w.buf.WriteString("  ")
+		}
+	}
 }
 
 // feedLinks are the self link and, with websub_hub, the hub link that lets
 // readers be told of new items at once.
-func (b *Build) feedLinks(self, typ string) []atomLink {
-	links := []atomLink{{"self", b.theme.absURL(self), typ}}
+func (b *Build) feedLinks(w *xmlWriter, name, self, typ string) {
+	w.empty(name, "rel", "self", "href", b.theme.absURL(self), "type", typ)
 	if b.site.WebSubHub != "" {
-		links = append(links, atomLink{Rel: "hub", Href: b.site.WebSubHub})
+		w.empty(name, "rel", "hub", "href", b.site.WebSubHub)
 	}
-	return links
 }
 
-type atomFeed struct {
-	XMLName  xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
-	Lang     string      `xml:"xml:lang,attr"`
-	ID       string      `xml:"id"`
-	Title    string      `xml:"title"`
-	Subtitle string      `xml:"subtitle"`
-	Updated  string      `xml:"updated"`
-	Links    []atomLink  `xml:"link"`
-	Author   atomAuthor  `xml:"author"`
-	Entries  []atomEntry `xml:"entry"`
-}
-
-type atomAuthor struct {
-	Name string `xml:"name"`
-	URI  string `xml:"uri"`
-}
-
-type atomEntry struct {
-	Base      string      `xml:"xml:base,attr"` // for links in raw HTML, with unsafe_html
-	ID        string      `xml:"id"`
-	Title     string      `xml:"title"`
-	Updated   string      `xml:"updated"`
-	Published string      `xml:"published"`
-	Links     []atomLink  `xml:"link"`
-	Content   atomContent `xml:"content"`
-}
-
-type atomContent struct {
-	Type string `xml:"type,attr"`
-	Lang string `xml:"xml:lang,attr,omitempty"` // the post's, where it differs from the feed's
-	Body string `xml:",chardata"`
+func (b *Build) rss(buf *bytes.Buffer, sc status.Scope) error {
+	items := b.feedItems(sc)
+	dir := scopeDir(sc)
+	buf.WriteString(xml.Header)
+	w := &xmlWriter{buf: buf}
+	w.start("rss", "version", "2.0", "xmlns:atom", "http://www.w3.org/2005/Atom", "xmlns:content", "http://purl.org/rss/1.0/modules/content/")
+	w.start("channel")
+	w.text("title", b.feedTitle(sc))
+	w.text("link", b.theme.absURL(dir))
+	// Readers take a description for HTML, as items' descriptions are:
+	// the channel's plain text is escaped for that.
+	w.text("description", htmlText.Replace(b.feedDescription(sc)))
+	w.text("language", b.scopeLang(sc))
+	w.text("lastBuildDate", feedUpdated(items).UTC().Format(rfc822))
+	b.feedLinks(w, "atom:link", dir+"feed.xml", "application/rss+xml")
+	for _, it := range items {
+		body, err := b.feedBody(it.Post)
+		if err != nil {
+			return err
+		}
+		w.start("item")
+		w.text("title", it.Title)
+		w.text("link", it.Link)
+		w.escaped("guid", escapeXML(it.Link), "isPermaLink", "true")
+		w.text("pubDate", it.Date.UTC().Format(rfc822))
+		w.escaped("description", body)
+		w.escaped("content:encoded", body)
+		w.end("item")
+	}
+	w.end("channel")
+	w.end("rss")
+	buf.WriteByte('\n')
+	return nil
 }
 
 func (b *Build) atom(buf *bytes.Buffer, sc status.Scope) error {
 	items := b.feedItems(sc)
 	dir, lang := scopeDir(sc), b.scopeLang(sc)
-	self := b.theme.absURL(dir + "atom.xml")
-	feed := atomFeed{
-		Lang:     lang,
-		ID:       self,
-		Title:    b.feedTitle(sc),
-		Subtitle: b.feedDescription(sc),
-		Updated:  feedUpdated(items).UTC().Format(time.RFC3339),
-		Links:    append(b.feedLinks(dir+"atom.xml", "application/atom+xml"), atomLink{"alternate", b.theme.absURL(dir), "text/html"}),
-		Author:   atomAuthor{b.site.Title, cmp.Or(b.site.HomeURL, b.site.BaseURL)},
-	}
+	buf.WriteString(xml.Header)
+	w := &xmlWriter{buf: buf}
+	w.start("feed", "xmlns", "http://www.w3.org/2005/Atom", "xml:lang", lang)
+	w.text("id", b.theme.absURL(dir+"atom.xml"))
+	w.text("title", b.feedTitle(sc))
+	w.text("subtitle", b.feedDescription(sc))
+	w.text("updated", feedUpdated(items).UTC().Format(time.RFC3339))
+	b.feedLinks(w, "link", dir+"atom.xml", "application/atom+xml")
+	w.empty("link", "rel", "alternate", "href", b.theme.absURL(dir), "type", "text/html")
+	w.start("author")
+	w.text("name", b.site.Title)
+	w.text("uri", cmp.Or(b.site.HomeURL, b.site.BaseURL))
+	w.end("author")
 	for _, it := range items {
-		html, err := b.feedBody(it.Post)
+		body, err := b.feedBody(it.Post)
 		if err != nil {
 			return err
 		}
-		var postLang string
+		var postLang string // the post's, where it differs from the feed's
 		if l := postLanguage(b.site, it.Post); l != lang {
 			postLang = l
 		}
 		date := it.Date.UTC().Format(time.RFC3339)
-		feed.Entries = append(feed.Entries, atomEntry{
-			Base:      it.Page,
-			ID:        it.Link,
-			Title:     it.Title,
-			Updated:   date,
-			Published: date,
-			Links:     []atomLink{{"alternate", it.Link, "text/html"}},
-			Content:   atomContent{"html", postLang, html},
-		})
+		// xml:base, for links in raw HTML, with unsafe_html.
+		w.start("entry", "xml:base", it.Page)
+		w.text("id", it.Link)
+		w.text("title", it.Title)
+		w.text("updated", date)
+		w.text("published", date)
+		w.empty("link", "rel", "alternate", "href", it.Link, "type", "text/html")
+		w.escaped("content", body, "type", "html", "xml:lang", postLang)
+		w.end("entry")
 	}
-	return writeXML(buf, feed)
-}
-
-func writeXML(buf *bytes.Buffer, v any) error {
-	buf.WriteString(xml.Header)
-	enc := xml.NewEncoder(buf)
-	enc.Indent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		return err
-	}
+	w.end("feed")
 	buf.WriteByte('\n')
 	return nil
 }

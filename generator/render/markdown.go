@@ -61,6 +61,10 @@ type body struct {
 	plain bool   // they could not be told: feeds render the body anew
 	err   error
 	used  uint64 // the last build that showed it
+
+	mu   sync.Mutex
+	feed string // the body for feeds, escaped for XML
+	page string // the incident page feed was made for
 }
 
 // link is the address of a link or an image as written, and where the
@@ -138,14 +142,31 @@ func (b *Build) body(p *status.Post) (template.HTML, error) {
 }
 
 // feedBody is the HTML of a post's body for feeds, its links and images
-// made absolute against its incident page.
+// made absolute against its incident page, escaped for XML: made once, and
+// shown by every feed that has the post.
 func (b *Build) feedBody(p *status.Post) (string, error) {
 	e := b.bodies.entry(p)
 	b.bodies.render(e)
 	if e.err != nil {
 		return "", e.err
 	}
-	base, _ := url.Parse(b.theme.absURL("incidents/" + p.Incident + "/"))
+	page := b.theme.absURL("incidents/" + p.Incident + "/")
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.page != page {
+		html, err := b.absoluteBody(e, page)
+		if err != nil {
+			return "", err
+		}
+		e.feed, e.page = escapeXML(html), page
+	}
+	return e.feed, nil
+}
+
+// absoluteBody is the body's HTML with its links and images made absolute
+// against the page.
+func (b *Build) absoluteBody(e *body, page string) (string, error) {
+	base, _ := url.Parse(page)
 	if e.plain {
 		var rec recorder
 		rec.unsafe, rec.base = b.bodies.unsafe, base

@@ -23,6 +23,7 @@ type Build struct {
 	site   *status.Site
 	bodies *Bodies                // shared with the builds before and after
 	words  map[string]*Translator // by language
+	common map[string][]Dep       // themeDeps by kind and language
 
 	partials sync.Map // partialCached's outputs, by name and variants
 	scopes   sync.Map // status.Scope -> *scopeData
@@ -35,7 +36,8 @@ type Build struct {
 // is the build before in a session: what its pages asked for is carried
 // over, and with the same theme the bodies that feeds show.
 func NewBuild(st *status.Status, theme *Theme, prev *Build) *Build {
-	b := &Build{theme: theme, st: st, site: st.Site, words: map[string]*Translator{}, bodies: newBodies(theme), recent: &atomic.Int64{}}
+	b := &Build{theme: theme, st: st, site: st.Site, words: map[string]*Translator{}, common: map[string][]Dep{},
+		bodies: newBodies(theme), recent: &atomic.Int64{}}
 	if prev != nil && prev.theme == theme {
 		b.bodies = prev.bodies
 	}
@@ -141,7 +143,10 @@ func (b *Build) newPage(kind, dir, lang string, loc *time.Location) *Page {
 // pageDeps is what a page reads: its layouts, strings and assets, and of
 // the status what its kind shows.
 func (b *Build) pageDeps(p *Page) []Dep {
-	deps := []Dep{Layout{layoutFile(p.Kind)}, Layout{sharedLayout}, Strings{p.Lang}, Assets{}}
+	if p.Kind == "incident" { // thousands of them: one allocation each
+		return append(b.themeDeps(p.Kind, p.Lang, 1), Incident{p.Incident.ID})
+	}
+	deps := b.themeDeps(p.Kind, p.Lang, 0)
 	sc := p.scope()
 	switch p.Kind {
 	case "index":
@@ -168,6 +173,18 @@ func (b *Build) pageDeps(p *Page) []Dep {
 		deps = append(deps, HistoryPage{p.Rel()})
 	}
 	return deps
+}
+
+// themeDeps are what a page of a kind reads of the theme, with room for
+// more deps.
+func (b *Build) themeDeps(kind, lang string, room int) []Dep {
+	key := kind + "\x00" + lang
+	common, ok := b.common[key]
+	if !ok {
+		common = []Dep{Layout{layoutFile(kind)}, Layout{sharedLayout}, Strings{lang}, Assets{}}
+		b.common[key] = common
+	}
+	return append(make([]Dep, 0, len(common)+room), common...)
 }
 
 // soleRegion is the region of an incident that touches only one, whose
