@@ -107,7 +107,9 @@
 //	Rows                 a region page's services, each with its state,
 //	                     uptime, Days (90 of them, in the region's zone)
 //	                     and Bars (each day's CSS class and text, ready
-//	                     for a history square)
+//	                     for a history square); BarsHTML is them as the
+//	                     default layout lists them, <li> by <li>, made in
+//	                     Go: 1,800 squares a page were most of its time
 //	Regions              the regions offering a service page's service
 //	DayText DAY          a history square's text: "May 12: Major outage, 24 h"
 //	Open, Maintenance    the scope's open incidents; maintenance in progress
