@@ -124,16 +124,31 @@ type Bar struct {
 // region's zone.
 func (p *Page) Rows() []Row {
 	var rows []Row
+	// Most services spend most days alike: each text is made once.
+	type day struct {
+		i     int
+		worst status.State
+		in    time.Duration
+	}
+	type shown struct{ text, html string }
+	texts := map[day]shown{}
 	for _, id := range p.Region.Services {
 		pair := status.Pair{Region: p.Region.ID, Service: id}
 		days := p.Status.History(pair, p.Region.Location, status.HistoryDays)
 		bars := make([]Bar, len(days))
 		var html strings.Builder
 		for i, d := range days {
-			bars[i] = Bar{p.Mark(d.Worst).Class, p.DayText(d)}
-			// As the layout would write them, escaped alike: 90 squares
-			// a service, each two calls of the template's escapers.
-			html.WriteString(`<li class="` + template.HTMLEscaper(bars[i].Class) + `"><span class="vh">` + template.HTMLEscaper(bars[i].Text) + `</span></li>`)
+			key := day{i, d.Worst, d.In[d.Worst]}
+			sh, ok := texts[key]
+			if !ok {
+				sh.text = p.DayText(d)
+				// As the layout would write them, escaped alike: 90
+				// squares a service, each two calls of the escapers.
+				sh.html = `<li class="` + template.HTMLEscaper(stateClasses[d.Worst]) + `"><span class="vh">` + template.HTMLEscaper(sh.text) + `</span></li>`
+				texts[key] = sh
+			}
+			bars[i] = Bar{stateClasses[d.Worst], sh.text}
+			html.WriteString(sh.html)
 		}
 		rows = append(rows, Row{p.Site.Service(id), p.Status.Current(pair), days, bars, template.HTML(html.String()), status.FormatUptime(status.Uptime(days))})
 	}

@@ -89,9 +89,18 @@ type Mark struct {
 
 var stateIcons = []string{"✓", "◆", "▲", "◐", "✕"}
 
+// stateClasses are the states' CSS classes: their names with hyphens.
+var stateClasses = func() []string {
+	var out []string
+	for _, n := range status.StateNames {
+		out = append(out, strings.ReplaceAll(n, "_", "-"))
+	}
+	return out
+}()
+
 // Mark returns how a state is shown.
 func (tr *Translator) Mark(s status.State) Mark {
-	return Mark{strings.ReplaceAll(s.String(), "_", "-"), stateIcons[s], tr.StateText(s)}
+	return Mark{stateClasses[s], stateIcons[s], tr.StateText(s)}
 }
 
 // DayText is the accessible text of one history cell: the day, its worst

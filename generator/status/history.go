@@ -2,6 +2,7 @@ package status
 
 import (
 	"fmt"
+	"sort"
 	"time"
 )
 
@@ -46,12 +47,14 @@ func today(now time.Time, loc *time.Location) time.Time {
 // spread adds to d the time the segments spend in each state in [from, to).
 // Before a pair's first post it is operational.
 func spread(d *Day, segs []Segment, from, to time.Time) {
+	// The segments that began by from, found by halving: a pair's whole
+	// past, for each of 90 days, was most of a region page's time.
+	i := sort.Search(len(segs), func(i int) bool { return segs[i].From.After(from) })
 	state := Operational
-	for _, s := range segs {
-		if !s.From.After(from) {
-			state = s.State // in force when the day begins
-			continue
-		}
+	if i > 0 {
+		state = segs[i-1].State // in force when the day begins
+	}
+	for _, s := range segs[i:] {
 		if !s.From.Before(to) {
 			break
 		}
