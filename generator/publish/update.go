@@ -2,11 +2,15 @@ package publish
 
 import (
 	"cmp"
+	"errors"
+	"io/fs"
 	"maps"
+	"math/rand/v2"
 	"os"
 	"path"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"sync"
 )
 
@@ -102,20 +106,18 @@ func replaceFile(name string, data []byte) (bool, error) {
 	if sameBytes(name, data) {
 		return false, nil
 	}
-	dir := filepath.Dir(name)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return false, err
+	tmp, err := createTemp(name)
+	if errors.Is(err, fs.ErrNotExist) { // a new folder: made only then
+		if err = os.MkdirAll(filepath.Dir(name), 0o755); err == nil {
+			tmp, err = createTemp(name)
+		}
 	}
-	tmp, err := os.CreateTemp(dir, tempPrefix+"*"+tempSuffix)
 	if err != nil {
 		return false, err
 	}
 	_, err = tmp.Write(data)
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o644)
 	}
 	if err == nil {
 		err = os.Rename(tmp.Name(), name)
@@ -125,6 +127,18 @@ func replaceFile(name string, data []byte) (bool, error) {
 		return false, err
 	}
 	return true, nil
+}
+
+// createTemp makes a new temporary file beside name, readable by all as
+// an output file is (os.CreateTemp would need a chmod after).
+func createTemp(name string) (*os.File, error) {
+	for {
+		tmp := filepath.Join(filepath.Dir(name), tempPrefix+strconv.FormatUint(rand.Uint64(), 36)+tempSuffix)
+		f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if !errors.Is(err, fs.ErrExist) {
+			return f, err
+		}
+	}
 }
 
 // The temporary files of Update, which a later build knows as its own if a

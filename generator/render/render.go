@@ -88,6 +88,17 @@ func (b *Build) Outputs() []*Output {
 	for _, p := range b.pages() {
 		out = append(out, &Output{Path: p.Path, Kind: PageKind, Deps: b.pageDeps(p), render: b.page(p)})
 	}
+	// Incident pages, thousands of them, are made when rendered: most
+	// rebuilds render one.
+	for _, v := range b.st.Views(status.Scope{}) {
+		lang := b.site.Language
+		if reg := soleRegion(b.site, v.Incident); reg != nil {
+			lang = b.site.LanguageOf(reg)
+		}
+		out = append(out, &Output{Path: "incidents/" + v.ID + "/index.html", Kind: PageKind,
+			Deps: append(b.themeDeps("incident", lang, 1), Incident{v.ID}),
+			render: func(buf *bytes.Buffer) error { return b.page(b.incidentPage(v))(buf) }})
+	}
 	out = append(out, b.feedOutputs()...)
 	out = append(out, b.apiOutputs()...)
 	out = append(out, &Output{Path: "sitemap.xml", Kind: FileKind, Deps: []Dep{Published{}}, render: b.sitemap})
@@ -103,7 +114,8 @@ func (b *Build) page(p *Page) func(*bytes.Buffer) error {
 	return func(buf *bytes.Buffer) error { return b.theme.layouts[p.Kind].Execute(buf, p) }
 }
 
-// pages lists every HTML page, each with its language and zone.
+// pages lists the HTML pages but the incidents', each with its language
+// and zone.
 func (b *Build) pages() []*Page {
 	site := b.site
 	pages := []*Page{b.newPage("index", "", site.Language, site.Location)}
@@ -117,14 +129,6 @@ func (b *Build) pages() []*Page {
 		p.Service = svc
 		pages = append(pages, p)
 	}
-	for _, v := range b.st.Views(status.Scope{}) { // every incident, as the site sees it
-		p := b.newPage("incident", "incidents/"+v.ID+"/", site.Language, site.Location)
-		p.Incident = v
-		if reg := soleRegion(site, v.Incident); reg != nil {
-			p.Lang, p.Loc, p.Translator = site.LanguageOf(reg), reg.Location, b.translator(site.LanguageOf(reg))
-		}
-		pages = append(pages, p)
-	}
 	for _, h := range b.history() {
 		p := b.newPage("history", h.dir, site.Language, site.Location)
 		p.Incidents, p.Newer, p.Older = h.views, h.newer, h.older
@@ -135,6 +139,18 @@ func (b *Build) pages() []*Page {
 	return append(pages, nf)
 }
 
+// incidentPage is the page of an incident as the site sees it, in the
+// language and zone of its region when it touches only one.
+func (b *Build) incidentPage(v *status.IncidentView) *Page {
+	site := b.site
+	p := b.newPage("incident", "incidents/"+v.ID+"/", site.Language, site.Location)
+	p.Incident = v
+	if reg := soleRegion(site, v.Incident); reg != nil {
+		p.Lang, p.Loc, p.Translator = site.LanguageOf(reg), reg.Location, b.translator(site.LanguageOf(reg))
+	}
+	return p
+}
+
 func (b *Build) newPage(kind, dir, lang string, loc *time.Location) *Page {
 	return &Page{Kind: kind, Path: dir + "index.html", URL: b.theme.url(dir), Lang: lang, Loc: loc,
 		Site: b.site, Status: b.st, Translator: b.translator(lang), b: b}
@@ -143,9 +159,6 @@ func (b *Build) newPage(kind, dir, lang string, loc *time.Location) *Page {
 // pageDeps is what a page reads: its layouts, strings and assets, and of
 // the status what its kind shows.
 func (b *Build) pageDeps(p *Page) []Dep {
-	if p.Kind == "incident" { // thousands of them: one allocation each
-		return append(b.themeDeps(p.Kind, p.Lang, 1), Incident{p.Incident.ID})
-	}
 	deps := b.themeDeps(p.Kind, p.Lang, 0)
 	sc := p.scope()
 	switch p.Kind {
@@ -167,8 +180,6 @@ func (b *Build) pageDeps(p *Page) []Dep {
 		for _, pair := range b.st.Pairs(sc) {
 			deps = append(deps, State{status.Scope(pair)}, Since{pair})
 		}
-	case "incident":
-		deps = append(deps, Incident{p.Incident.ID})
 	case "history":
 		deps = append(deps, HistoryPage{p.Rel()})
 	}

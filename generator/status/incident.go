@@ -80,6 +80,14 @@ func isMaintenance(posts []*Post) bool {
 	return true
 }
 
+// postsOrNil is the incident's posts, none for no incident.
+func (inc *Incident) postsOrNil() []*Post {
+	if inc == nil {
+		return nil
+	}
+	return inc.Posts
+}
+
 // Incident returns the incident with the given id, or nil.
 func (st *Status) Incident(id string) *Incident {
 	if st == nil {

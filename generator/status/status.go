@@ -50,7 +50,7 @@ func Derive(site *Site, posts []*Post, now time.Time) *Status {
 		}
 	}
 	slices.SortFunc(st.Posts, ByTime)
-	st.buildTimelines(nil)
+	st.buildTimelines()
 	st.buildIncidents()
 	return st
 }
@@ -77,21 +77,44 @@ func (st *Status) Rederive(site *Site, posts, fresh []*Post, touched map[string]
 		}
 	}
 	slices.SortFunc(added, ByTime)
-	kept := make([]*Post, 0, len(st.Posts))
-	for _, p := range st.Posts {
-		if touched[p.Incident] {
+	gone := map[*Post]bool{}
+	for id := range touched {
+		for _, p := range st.Incident(id).postsOrNil() {
+			gone[p] = true
 			for _, pair := range p.Pairs {
 				pairs[pair] = true
 			}
-		} else {
+		}
+	}
+	kept := make([]*Post, 0, len(st.Posts))
+	for _, p := range st.Posts {
+		if !gone[p] {
 			kept = append(kept, p)
 		}
 	}
 	next.Posts = mergePosts(kept, added)
-	next.buildTimelines(func(pair Pair) bool { return pairs[pair] })
 	for pair, segs := range st.timelines {
 		if !pairs[pair] {
 			next.timelines[pair] = segs
+		}
+	}
+	for pair := range pairs {
+		// The pair's past posts: those of its timeline that stay, and the
+		// new ones.
+		var posts []*Post
+		for _, seg := range st.timelines[pair] {
+			if seg.Post != nil && !gone[seg.Post] {
+				posts = append(posts, seg.Post)
+			}
+		}
+		var fresh []*Post
+		for _, p := range added {
+			if next.IsPast(p) && slices.Contains(p.Pairs, pair) {
+				fresh = append(fresh, p)
+			}
+		}
+		if posts = mergePosts(posts, fresh); len(posts) > 0 {
+			next.timelines[pair] = timeline(posts, now)
 		}
 	}
 	next.reuseIncidents(st, added, touched)
@@ -120,16 +143,13 @@ func mergePosts(a, b []*Post) []*Post {
 	return append(append(out, a...), b...)
 }
 
-// buildTimelines works out the timeline of every pair that only holds
-// (nil holds all).
-func (st *Status) buildTimelines(only func(Pair) bool) {
+// buildTimelines works out the timeline of every pair.
+func (st *Status) buildTimelines() {
 	byPair := map[Pair][]*Post{}
 	for _, p := range st.Posts {
 		if st.IsPast(p) {
 			for _, pair := range p.Pairs {
-				if only == nil || only(pair) {
-					byPair[pair] = append(byPair[pair], p)
-				}
+				byPair[pair] = append(byPair[pair], p)
 			}
 		}
 	}
