@@ -96,7 +96,7 @@ func (b *Build) Outputs() []*Output {
 			lang = b.site.LanguageOf(reg)
 		}
 		out = append(out, &Output{Path: "incidents/" + v.ID + "/index.html", Kind: PageKind,
-			Deps: append(b.themeDeps("incident", lang, 1), Incident{v.ID}),
+			Deps:   append(b.themeDeps("incident", lang, 1), Incident{v.ID}),
 			render: func(buf *bytes.Buffer) error { return b.page(b.incidentPage(v))(buf) }})
 	}
 	out = append(out, b.feedOutputs()...)
