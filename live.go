@@ -139,6 +139,6 @@ func logBuild(stdout, stderr io.Writer, out string, b watch.Build) {
 			what += fmt.Sprintf(" and %d more", n)
 		}
 		fmt.Fprintf(stdout, "statusgen: %s changed: %d files written (%d rendered, %d removed) in %d ms\n",
-			what, len(res.Written), res.Rendered, len(res.Removed), b.Took.Milliseconds())
+			what, len(res.Written), len(res.Rendered), len(res.Removed), b.Took.Milliseconds())
 	}
 }

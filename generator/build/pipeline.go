@@ -97,6 +97,11 @@ func (p *pipeline) prevTheme() *render.Theme { return p.prev.Theme() }
 
 // render renders outs and hands them to emit.
 func (p *pipeline) render(r *run, outs []*render.Output, emit func(string, []byte) error) error {
+	return render1(r, outs, emit)
+}
+
+// render1 renders outs of a run and hands them to emit.
+func render1(r *run, outs []*render.Output, emit func(string, []byte) error) error {
 	layoutErrs, err := r.build.Render(outs, emit)
 	if len(layoutErrs) > 0 {
 		return layoutErrs.Err()
@@ -125,7 +130,7 @@ func (p *pipeline) readAll() {
 				return
 			}
 		}
-	})
+	}, true)
 	for _, e := range walkErrs {
 		p.posts[e.Pos.Path] = &entry{parseErrs: source.ErrorList{e}}
 	}
@@ -220,7 +225,7 @@ func (p *pipeline) readContent(changed []string) {
 	for _, e := range errs {
 		p.posts[e.Pos.Path] = &entry{parseErrs: source.ErrorList{e}}
 	}
-	files, perFile := source.ReadPosts(p.opts.Site, slices.Values(paths))
+	files, perFile := source.ReadPosts(p.opts.Site, slices.Values(paths), false)
 	for i, q := range paths {
 		p.posts[q] = &entry{file: files[i], parseErrs: perFile[i]}
 	}

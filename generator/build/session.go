@@ -27,7 +27,7 @@ type Session struct {
 type Rebuild struct {
 	Stats             // the whole site
 	BasePath string   // the site's path on its host, e.g. "/status/"
-	Rendered int      // output files rendered this time
+	Rendered []string // output files rendered this time, sorted
 	Written  []string // output files added or changed
 	Removed  []string // output files no longer part of the site
 }
@@ -71,7 +71,7 @@ func (s *Session) publish(r *run, res *Rebuild) error {
 		s.outputs[o.Path] = true
 		res.Written = append(res.Written, o.Path)
 	}
-	res.Rendered = len(r.outputs)
+	res.Rendered = res.Written
 	slices.Sort(res.Written)
 	return nil
 }
@@ -92,7 +92,10 @@ func (s *Session) update(r *run, res *Rebuild) error {
 	if err != nil {
 		return err
 	}
-	res.Rendered = len(todo)
+	for _, o := range todo {
+		res.Rendered = append(res.Rendered, o.Path)
+	}
+	slices.Sort(res.Rendered)
 	now := make(map[string]bool, len(r.outputs))
 	for _, o := range r.outputs {
 		now[o.Path] = true

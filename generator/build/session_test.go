@@ -2,6 +2,7 @@ package build
 
 import (
 	"bytes"
+	"flag"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -20,21 +21,60 @@ import (
 
 // sessionSite is a site on disk that a test edits while a session builds it.
 type sessionSite struct {
-	t    *testing.T
-	dir  string
-	out  string
-	rng  *rand.Rand
-	now  time.Time
-	dup  string // a copy of a post in another folder, which two incidents claim
-	sess *Session
+	t     *testing.T
+	dir   string
+	out   string
+	rng   *rand.Rand
+	now   time.Time
+	dup   string // a copy of a post in another folder, which two incidents claim
+	sess  *Session
+	shape sessionShape
+}
+
+// sessionShape is a site the randomized session test edits: its site.yaml
+// and the region and service values its posts take.
+type sessionShape struct {
+	site              string
+	regions, services []string
+	posts             int
+}
+
+// sessionShapes are the small site of the other tests, and a wider one:
+// five regions in four zones and two languages, one offering only some
+// services, six services, posts naming several pairs, a short feed and
+// long incidents.
+var sessionShapes = map[string]sessionShape{
+	"small": {sitetest.Site, []string{"na", "jp", "all", "[na, jp]"}, []string{"psn"}, 30},
+	"wide": {`title: Wide Status
+base_url: https://status.example.com/wide/
+timezone: Europe/Berlin
+feed_limit: 7
+regions:
+  - {id: na, name: North America, timezone: America/New_York}
+  - {id: eu, name: Europe}
+  - {id: jp, name: Japan, timezone: Asia/Tokyo, language: ja, services: [psn, store, video]}
+  - {id: me, name: Middle East, timezone: Asia/Dubai}
+  - {id: oc, name: Oceania, timezone: Australia/Sydney}
+services:
+  - {id: psn, name: Network}
+  - {id: store, name: Store}
+  - {id: video, name: Video}
+  - {id: music, name: Music}
+  - {id: chat, name: Chat}
+  - {id: cloud, name: Cloud saves}
+`, []string{"na", "eu", "me", "oc", "all", "[na, eu]", "[eu, me, oc]"}, []string{"psn", "store", "music", "all", "[video, chat]", "[psn, cloud]"}, 60},
 }
 
 func newSessionSite(t *testing.T, seed uint64) *sessionSite {
+	return newShapedSite(t, seed, sessionShapes["small"])
+}
+
+func newShapedSite(t *testing.T, seed uint64, shape sessionShape) *sessionSite {
 	dir := t.TempDir()
 	s := &sessionSite{t: t, dir: dir, out: filepath.Join(dir, "public"), rng: rand.New(rand.NewPCG(seed, 7)),
-		now: sitetest.At("2011-05-20T00:00:00Z")}
-	s.write(source.SiteFile, sitetest.Site)
-	for i := range 30 { // enough incidents for two history pages
+		now: sitetest.At("2011-05-20T00:00:00Z"), shape: shape}
+	s.write(source.SiteFile, shape.site)
+	for i := range shape.posts { // enough incidents for two history pages
 		s.write(fmt.Sprintf("content/posts/p%d.md", i), s.randomPost(i))
 	}
 	root, err := os.OpenRoot(dir)
@@ -56,10 +96,10 @@ func (s *sessionSite) write(p, text string) {
 
 func (s *sessionSite) randomPost(i int) string {
 	states := []string{"operational", "degraded", "partial_outage", "major_outage", "maintenance"}
-	regions := []string{"na", "jp", "all", "[na, jp]"}
+	regions, services := s.shape.regions, s.shape.services
 	ts := s.now.Add(time.Duration(s.rng.IntN(24*40)-24*30) * time.Hour)
-	text := fmt.Sprintf("---\ntitle: Post %d %d\nregion: %s\nservice: psn\nstate: %s\ntimestamp: %s\n",
-		i, s.rng.IntN(100), regions[s.rng.IntN(len(regions))], states[s.rng.IntN(len(states))], ts.Format(time.RFC3339))
+	text := fmt.Sprintf("---\ntitle: Post %d %d\nregion: %s\nservice: %s\nstate: %s\ntimestamp: %s\n",
+		i, s.rng.IntN(100), regions[s.rng.IntN(len(regions))], services[s.rng.IntN(len(services))], states[s.rng.IntN(len(states))], ts.Format(time.RFC3339))
 	switch s.rng.IntN(8) {
 	case 0: // an incident of its own, named after the file
 	case 1:
@@ -68,7 +108,7 @@ func (s *sessionSite) randomPost(i int) string {
 		text += "announced: " + ts.Add(-48*time.Hour).Format(time.RFC3339) + "\n"
 	}
 	if !strings.Contains(text, "draft") && s.rng.IntN(8) != 0 {
-		text += fmt.Sprintf("incident: inc-%d\n", s.rng.IntN(25))
+		text += fmt.Sprintf("incident: inc-%d\n", s.rng.IntN(s.shape.posts*5/6))
 	}
 	if s.rng.IntN(4) == 0 {
 		text += "until: " + ts.Add(3*time.Hour).Format(time.RFC3339) + "\n"
@@ -142,10 +182,17 @@ func (s *sessionSite) step(i int) []string {
 	case op < 9: // time passes
 		s.now = s.now.Add(time.Duration(s.rng.IntN(30)) * time.Hour)
 		return nil
-	default: // site.yaml or a layout changes
-		if s.rng.IntN(2) == 0 {
-			s.write(source.SiteFile, strings.Replace(sitetest.Site, "name: Japan", fmt.Sprintf("name: Japan %d", i), 1))
+	default: // site.yaml, a layout or a language's strings change
+		switch s.rng.IntN(4) {
+		case 0:
+			s.write(source.SiteFile, strings.Replace(s.shape.site, "name: Japan", fmt.Sprintf("name: Japan %d", i), 1))
 			return []string{source.SiteFile}
+		case 1: // a layout that lists more recent incidents than the default
+			s.write("layouts/service.html", fmt.Sprintf(`{{template "base" .}}{{define "main"}}<p>%d</p>{{range .Recent %d}}<p>{{.ID}} {{$.Progress .}}</p>{{end}}{{end}}`, i, 3+i%9))
+			return []string{"layouts/service.html"}
+		case 2:
+			s.write("layouts/i18n/ja.yaml", fmt.Sprintf("services_heading: サービス %d\n", i))
+			return []string{"layouts/i18n/ja.yaml"}
 		}
 		s.write("layouts/404.html", fmt.Sprintf(`{{template "base" .}}{{define "main"}}<p>Lost %d</p>{{end}}`, i))
 		return []string{"layouts/404.html"}
@@ -190,7 +237,7 @@ func (s *sessionSite) rebuild(step string, changed []string) {
 	}
 	for p, data := range want {
 		if got[p] != data {
-			t.Fatalf("%s (%v): %s differs from a full build (rendered %d)\n%s", step, changed, p, res.Rendered, sitetest.FirstDiff([]byte(got[p]), []byte(data)))
+			t.Fatalf("%s (%v): %s differs from a full build (rendered %d)\n%s", step, changed, p, len(res.Rendered), sitetest.FirstDiff([]byte(got[p]), []byte(data)))
 		}
 	}
 	// The marker lists every file, so that a build after it refuses nothing.
@@ -219,18 +266,27 @@ func fullBuild(opts Options) (map[string]string, error) {
 // build, or, when a full build fails, that the session fails with the same
 // errors and leaves the output as it was.
 func TestSessionEqualsFullBuild(t *testing.T) {
-	for seed := range uint64(6) {
-		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
-			s := newSessionSite(t, seed)
-			if _, err := s.sess.Build(nil, s.now); err != nil {
-				t.Fatal(err)
-			}
-			for i := range 40 {
-				s.rebuild(fmt.Sprint("step ", i), s.step(i))
-			}
-		})
+	for _, name := range []string{"small", "wide"} {
+		for seed := range uint64(*sessionSeeds) {
+			t.Run(fmt.Sprint(name, "/seed", seed), func(t *testing.T) {
+				s := newShapedSite(t, seed, sessionShapes[name])
+				if _, err := s.sess.Build(nil, s.now); err != nil {
+					t.Fatal(err)
+				}
+				for i := range *sessionSteps {
+					s.rebuild(fmt.Sprint("step ", i), s.step(i))
+				}
+			})
+		}
 	}
 }
+
+// The randomized session test runs longer with, say,
+// go test ./generator/build -run TestSessionEqualsFullBuild -session.seeds 60 -session.steps 100
+var (
+	sessionSeeds = flag.Int("session.seeds", 5, "random sites of each shape TestSessionEqualsFullBuild edits")
+	sessionSteps = flag.Int("session.steps", 40, "changes TestSessionEqualsFullBuild makes to each")
+)
 
 // TestSessionThreads: removing or changing one update of an incident
 // changes what the others derive, the stage of a later update and the end
@@ -275,8 +331,8 @@ func TestSessionRendersLittle(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The 29 other incident pages and Japan's files are not rendered again.
-	if res.Rendered > first.Rendered-29-8 || !slices.Contains(res.Written, "incidents/x03/index.html") {
-		t.Errorf("one edit rendered %d of %d files and wrote %v", res.Rendered, first.Rendered, res.Written)
+	if len(res.Rendered) > len(first.Rendered)-29-8 || !slices.Contains(res.Written, "incidents/x03/index.html") {
+		t.Errorf("one edit rendered %d of %d files and wrote %v", len(res.Rendered), len(first.Rendered), res.Written)
 	}
 	if slices.Contains(res.Written, "incidents/x04/index.html") || slices.Contains(res.Written, "regions/jp/index.html") {
 		t.Errorf("untouched pages were rewritten: %v", res.Written)
@@ -317,5 +373,96 @@ func TestSessionMarkerListsUnwrittenOutputs(t *testing.T) {
 	}
 	if found, err := publish.Unlisted(s.out); err != nil || len(found) > 0 {
 		t.Errorf("the marker misses %v (%v)", found, err)
+	}
+}
+
+// TestSessionRendersWhatReads: each change renders exactly the outputs
+// that read what it changed (render.Dep): a body the incident page and the
+// feeds and JSON that show it, a state what shows that state, a layout the
+// pages of its kind, a language's strings what speaks it.
+func TestSessionRendersWhatReads(t *testing.T) {
+	dir := t.TempDir()
+	s := &sessionSite{t: t, dir: dir, out: filepath.Join(dir, "public"), now: sitetest.At("2011-05-20T00:00:00Z")}
+	s.write(source.SiteFile, sitetest.Site+"feed_limit: 3\n")
+	post := func(name, region, state, ts, body string) {
+		s.write("content/posts/"+name+".md", fmt.Sprintf("---\nregion: %s\nservice: psn\nstate: %s\ntimestamp: %s\n---\n%s\n", region, state, ts, body))
+	}
+	for i := range 60 { // old incidents, over, in no feed and beyond the API's 50
+		post(fmt.Sprintf("old%d", i), "na", "operational", fmt.Sprintf("2011-03-%02dT%02d:00:00Z", i/24+1, i%24), "Checked.")
+	}
+	post("jp-down", "jp", "major_outage", "2011-05-18T00:00:00Z", "Down in Japan.")
+	post("na-down", "na", "major_outage", "2011-05-19T00:00:00Z", "Down in North America.")
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	s.sess = NewSession(Options{Site: root.FS(), Defaults: sitetest.Defaults}, s.out)
+	if _, err := s.sess.Build(nil, s.now); err != nil {
+		t.Fatal(err)
+	}
+	rendered := func(what string, changed ...string) []string {
+		t.Helper()
+		res, err := s.sess.Build(changed, s.now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		root, _ := os.OpenRoot(dir)
+		want, err := fullBuild(Options{Site: root.FS(), Now: s.now})
+		root.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for p, data := range want {
+			if got, _ := os.ReadFile(filepath.Join(s.out, p)); string(got) != data {
+				t.Fatalf("%s: %s differs from a full build", what, p)
+			}
+		}
+		return res.Rendered
+	}
+	check := func(what string, got, want []string) {
+		t.Helper()
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s rendered\n  %v\nwant\n  %v", what, got, want)
+		}
+	}
+
+	post("old3", "na", "operational", "2011-03-01T03:00:00Z", "Checked, and found nothing.")
+	check("an old post's body", rendered("old body", "content/posts/old3.md"), []string{"incidents/old3/index.html"})
+
+	post("na-down", "na", "major_outage", "2011-05-19T00:00:00Z", "Down in North America, all of it.")
+	feeds := []string{"feed.xml", "atom.xml", "regions/na/feed.xml", "regions/na/atom.xml", "services/psn/feed.xml", "services/psn/atom.xml"}
+	api := []string{"api/v2/incidents.json", "api/v2/incidents/unresolved.json", "api/v2/summary.json"}
+	check("the newest post's body", rendered("newest body", "content/posts/na-down.md"),
+		append(append([]string{"incidents/na-down/index.html"}, feeds...), api...))
+
+	post("jp-down", "jp", "partial_outage", "2011-05-18T00:00:00Z", "Down in Japan.")
+	got := rendered("a state", "content/posts/jp-down.md")
+	for _, p := range []string{"index.html", "regions/jp/index.html", "services/psn/index.html", "incidents/jp-down/index.html",
+		"badges/regions/jp.svg", "badges/regions/jp/psn.svg", "regions/jp/feed.xml", "api/v2/components.json"} {
+		if !slices.Contains(got, p) {
+			t.Errorf("a state change in Japan did not render %s: %v", p, got)
+		}
+	}
+	for _, p := range []string{"regions/na/index.html", "regions/na/feed.xml", "badges/regions/na.svg", "badges/site.svg", "incidents/na-down/index.html", "404.html"} {
+		if slices.Contains(got, p) {
+			t.Errorf("a state change in Japan rendered %s, which shows nothing of Japan's", p)
+		}
+	}
+
+	s.write("layouts/history.html", `{{template "base" .}}{{define "main"}}<p>{{len .Incidents}} incidents</p>{{end}}`)
+	check("a layout", rendered("layout", "layouts/history.html"),
+		[]string{"history/index.html", "history/page/2/index.html", "history/page/3/index.html", "history/page/4/index.html"})
+
+	s.write("layouts/i18n/ja.yaml", "services_heading: サービス一覧\n")
+	got = rendered("strings", "layouts/i18n/ja.yaml")
+	for _, p := range got {
+		if !strings.Contains(p, "jp") {
+			t.Errorf("Japanese strings rendered %s, which speaks English", p)
+		}
+	}
+	if !slices.Contains(got, "regions/jp/index.html") || !slices.Contains(got, "incidents/jp-down/index.html") {
+		t.Errorf("Japanese strings did not render Japan's pages: %v", got)
 	}
 }

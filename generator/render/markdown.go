@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -83,6 +84,19 @@ type Bodies struct {
 	mu     sync.Mutex
 	kept   map[string]*body // by post path
 	gen    uint64           // the build in progress
+
+	converted atomic.Int64 // bodies converted, for the tests
+}
+
+// convertAbsolute converts a body with its links and images made absolute
+// against base as goldmark writes them: what feeds show when the addresses
+// could not be told in the page's HTML.
+func (bs *Bodies) convertAbsolute(src []byte, base *url.URL) (string, error) {
+	bs.converted.Add(1)
+	var rec recorder
+	rec.unsafe, rec.base = bs.unsafe, base
+	err := bs.md.Convert(src, &rec)
+	return rec.buf.String(), err
 }
 
 // keepFor is how many builds a body no build showed is kept: a feed
@@ -122,6 +136,7 @@ func (bs *Bodies) entry(p *status.Post) *body {
 
 func (bs *Bodies) render(e *body) {
 	e.once.Do(func() {
+		bs.converted.Add(1)
 		var rec recorder
 		rec.unsafe = bs.unsafe
 		if e.err = bs.md.Convert(e.src, &rec); e.err == nil {
@@ -134,6 +149,7 @@ func (bs *Bodies) render(e *body) {
 // for the build, and kept when a feed shows it too.
 func (b *Build) body(p *status.Post) (template.HTML, error) {
 	if !b.inFeeds(p) {
+		b.bodies.converted.Add(1)
 		return renderBody(b.bodies.md, p.Body)
 	}
 	e := b.bodies.entry(p)
@@ -168,10 +184,7 @@ func (b *Build) feedBody(p *status.Post) (string, error) {
 func (b *Build) absoluteBody(e *body, page string) (string, error) {
 	base, _ := url.Parse(page)
 	if e.plain {
-		var rec recorder
-		rec.unsafe, rec.base = b.bodies.unsafe, base
-		err := b.bodies.md.Convert(e.src, &rec)
-		return rec.buf.String(), err
+		return b.bodies.convertAbsolute(e.src, base)
 	}
 	var out strings.Builder
 	out.Grow(len(e.html) + 64*len(e.links))

@@ -28,7 +28,7 @@ func openBeneath(dir int, name, as string) (*os.File, bool) {
 // readLimited reads a post as readAll does, through a bare descriptor:
 // os.File's set-up (fcntl, a finalizer) is a tenth of reading a small
 // file. ok is false when openat2 failed and os.Root is to answer.
-func (s *SiteFS) readLimited(name string) (data []byte, ok bool, err error) {
+func (s *SiteFS) readLimited(name string, sl *slab) (data []byte, ok bool, err error) {
 	if s.dir == nil || !fs.ValidPath(name) {
 		return nil, false, nil
 	}
@@ -44,7 +44,7 @@ func (s *SiteFS) readLimited(name string) (data []byte, ok bool, err error) {
 	if err := unix.Fstat(fd, &st); err != nil {
 		return nil, true, &fs.PathError{Op: "stat", Path: name, Err: err}
 	}
-	data, err = readAll(fdReader(fd), st.Size)
+	data, err = readAll(fdReader(fd), st.Size, sl)
 	if err != nil {
 		if _, big := err.(tooBig); !big {
 			err = &fs.PathError{Op: "read", Path: name, Err: err}

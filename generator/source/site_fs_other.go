@@ -8,4 +8,4 @@ const useOpenat2 = false
 
 func openBeneath(int, string, string) (*os.File, bool) { return nil, false }
 
-func (s *SiteFS) readLimited(string) ([]byte, bool, error) { return nil, false, nil }
+func (s *SiteFS) readLimited(string, *slab) ([]byte, bool, error) { return nil, false, nil }

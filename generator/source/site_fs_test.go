@@ -61,15 +61,15 @@ func TestSiteFS(t *testing.T) {
 		t.Errorf("listed a folder outside the site through a link: %v, %v", entries, err)
 	}
 	// Posts are read by their own path; it keeps the same rules.
-	if data, err := readLimited(site, "content/posts/a.md"); err != nil || string(data) != "inside" {
+	if data, err := readLimited(site, "content/posts/a.md", nil); err != nil || string(data) != "inside" {
 		t.Errorf("reading a post for loading: %q, %v", data, err)
 	}
 	for _, name := range []string{"content/posts/link.md", "content/out/secret"} {
-		if data, err := readLimited(site, name); err == nil || string(data) == "outside" {
+		if data, err := readLimited(site, name, nil); err == nil || string(data) == "outside" {
 			t.Errorf("%s: read %q from outside the site for loading", name, data)
 		}
 	}
-	if _, err := readLimited(site, "content/missing.md"); !os.IsNotExist(err) {
+	if _, err := readLimited(site, "content/missing.md", nil); !os.IsNotExist(err) {
 		t.Errorf("loading a missing file: %v, want not exist", err)
 	}
 	// Closed, it reads nothing, not even through a reused descriptor.
@@ -80,7 +80,7 @@ func TestSiteFS(t *testing.T) {
 		f.Close()
 		t.Error("a closed site still opens files")
 	}
-	if _, err := readLimited(site, "content/posts/a.md"); err == nil {
+	if _, err := readLimited(site, "content/posts/a.md", nil); err == nil {
 		t.Error("a closed site still reads posts")
 	}
 }
