@@ -7,22 +7,29 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"statusgen/generator/publish"
+	"statusgen/generator/render"
 	"statusgen/internal/corpus"
 	"statusgen/internal/sitetest"
 )
 
 // BenchmarkBuild times a full build into a fresh output folder, as CI
-// makes on every merge, for 1,000 and 10,000 posts (10 regions, 20
-// services), per post and with allocations.
+// makes on every merge, for a tenth of the -shape's posts and all of them,
+// per post and with allocations.
 func BenchmarkBuild(b *testing.B) {
-	for _, posts := range []int{1000, 10000} {
+	s, ok := corpus.Shapes[*shape]
+	if !ok {
+		b.Fatalf("no shape %q", *shape)
+	}
+	for _, posts := range []int{s.Posts / 10, s.Posts} {
 		b.Run(fmt.Sprint(posts), func(b *testing.B) {
 			dir := b.TempDir()
-			if err := corpus.Write(dir, posts, 10, 20, 1); err != nil {
+			s.Posts = posts
+			if err := corpus.WriteShape(dir, s); err != nil {
 				b.Fatal(err)
 			}
 			opts := Options{Site: os.DirFS(dir), Defaults: sitetest.Defaults, Now: corpus.Last(posts)}
@@ -97,4 +104,39 @@ func BenchmarkRebuild(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkRender times the rendering alone of one output of each kind in
+// a site of the -shape: what a rebuild that renders it pays.
+func BenchmarkRender(b *testing.B) {
+	s, ok := corpus.Shapes[*shape]
+	if !ok {
+		b.Fatalf("no shape %q", *shape)
+	}
+	dir := b.TempDir()
+	if err := corpus.WriteShape(dir, s); err != nil {
+		b.Fatal(err)
+	}
+	r, err := newPipeline(Options{Site: os.DirFS(dir), Defaults: sitetest.Defaults}).run(nil, corpus.Last(s.Posts))
+	if err != nil {
+		b.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, o := range r.outputs {
+		// One of each kind: the overview, a region, a service, an
+		// incident, a history page, feeds, JSON, a badge, the sitemap.
+		kind, _, _ := strings.Cut(o.Path, "/")
+		if kind == "api" || !strings.Contains(o.Path, "/") {
+			kind = o.Path
+		}
+		if seen[kind] || kind == "assets" {
+			continue
+		}
+		seen[kind] = true
+		b.Run(o.Path, func(b *testing.B) {
+			for b.Loop() {
+				render1(r, []*render.Output{o}, func(string, []byte) error { return nil })
+			}
+		})
+	}
 }

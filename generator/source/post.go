@@ -307,8 +307,9 @@ func (fm *FrontMatter) validateIncident(post *status.Post, name string, errs *Er
 // takes only what each region offers; naming both a region and a service
 // it does not offer is an error.
 func (fm *FrontMatter) expandPairs(post *status.Post, site *status.Site, errs *ErrorList) {
-	regions, okR := fm.ids(errs, "region", fm.Region, site.RegionIDs())
-	services, okS := fm.ids(errs, "service", fm.Service, site.ServiceIDs())
+	regionIDs, serviceIDs := site.IDs()
+	regions, okR := fm.ids(errs, "region", fm.Region, regionIDs)
+	services, okS := fm.ids(errs, "service", fm.Service, serviceIDs)
 	if !okR || !okS {
 		return
 	}
@@ -329,7 +330,8 @@ func (fm *FrontMatter) expandPairs(post *status.Post, site *status.Site, errs *E
 	}
 }
 
-// ids checks a region or service list and returns it in site order.
+// ids checks a region or service list and returns it in site order; known
+// is not changed.
 func (fm *FrontMatter) ids(errs *ErrorList, key string, list, known []string) ([]string, bool) {
 	if !fm.has(key) {
 		return nil, false
@@ -350,5 +352,11 @@ func (fm *FrontMatter) ids(errs *ErrorList, key string, list, known []string) ([
 			errs.Add((*fm.idsAt(key))[i], "%s %q listed twice", key, id)
 		}
 	}
-	return slices.DeleteFunc(slices.Clone(known), func(id string) bool { return !slices.Contains(list, id) }), ok
+	inSiteOrder := make([]string, 0, len(list))
+	for _, id := range known {
+		if slices.Contains(list, id) {
+			inSiteOrder = append(inSiteOrder, id)
+		}
+	}
+	return inSiteOrder, ok
 }

@@ -23,9 +23,11 @@ type Site struct {
 	Regions     []*Region
 	Services    []*Service
 
-	once     sync.Once
-	regions  map[string]*Region
-	services map[string]*Service
+	once       sync.Once
+	regions    map[string]*Region
+	services   map[string]*Service
+	regionIDs  []string
+	serviceIDs []string
 }
 
 // Region is one place readers live in; its page and feeds show only its pairs.
@@ -62,6 +64,14 @@ func (s *Site) index() {
 			s.services[v.ID] = v
 		}
 	}
+	s.regionIDs, s.serviceIDs = s.RegionIDs(), s.ServiceIDs()
+}
+
+// IDs returns the regions' and the services' ids in display order, shared
+// by all callers: not to be changed.
+func (s *Site) IDs() (regions, services []string) {
+	s.once.Do(s.index)
+	return s.regionIDs, s.serviceIDs
 }
 
 // Region returns the region with the given id, or nil.
