@@ -253,14 +253,22 @@ func (r *recorder) WriteString(s string) (int, error) { return r.buf.WriteString
 func (r *recorder) Available() int                    { return 1 << 16 }
 func (r *recorder) Buffered() int                     { return 0 }
 func (r *recorder) Flush() error                      { return nil }
-func (r *recorder) note(start int, prefix string, shown, dest []byte) {
-	end := start + len(prefix) + len(shown)
-	if end >= r.buf.Len() || string(r.buf.Bytes()[start:start+len(prefix)]) != prefix ||
-		!bytes.Equal(r.buf.Bytes()[start+len(prefix):end], shown) || r.buf.Bytes()[end] != '"' {
+// note finds where the address goldmark wrote from start stands: after
+// prefix, up to the quote that ends the attribute, which an escaped address
+// never holds.
+func (r *recorder) note(start int, prefix string, dest []byte) {
+	written := r.buf.Bytes()[start:]
+	at := len(prefix)
+	if len(written) < at || string(written[:at]) != prefix {
 		r.plain = true
 		return
 	}
-	r.links = append(r.links, link{start + len(prefix), len(shown), dest})
+	n := bytes.IndexByte(written[at:], '"')
+	if n < 0 {
+		r.plain = true
+		return
+	}
+	r.links = append(r.links, link{start + at, n, dest})
 }
 
 // linkRenderer renders links and images as goldmark does, with their
@@ -311,7 +319,7 @@ func (l *linkRenderer) wrap(prefix string, dest func(ast.Node) *[]byte) renderer
 		}
 		status, err := inner(w, source, n, entering)
 		if rec != nil && rec.base == nil {
-			rec.note(start, prefix, shownURL(*d, l.unsafe), written)
+			rec.note(start, prefix, written)
 		}
 		return status, err
 	}
@@ -349,6 +357,12 @@ func (scriptAutolinks) Transform(doc *ast.Document, reader text.Reader, _ parser
 // vbscript:, data: other than raster images), checked as written and as the
 // renderer will write it, character references resolved (&#106;avascript:).
 func safeDestination(dest []byte) []byte {
+	// Only a scheme runs code, and a character reference may spell one:
+	// an address with neither colon nor ampersand, or a web address,
+	// needs no more looking at.
+	if !bytes.ContainsAny(dest, ":&") || bytes.HasPrefix(dest, []byte("https://")) || bytes.HasPrefix(dest, []byte("http://")) {
+		return dest
+	}
 	if html.IsDangerousURL(dest) || html.IsDangerousURL(util.URLEscape(dest, true)) {
 		return nil
 	}

@@ -38,7 +38,9 @@ var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
 // is none. at is where an empty document is reported.
 func (r *yamlReader) parse(data []byte, at Pos) *yaml.Node {
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	if fast, ok := fastYAML(data); ok {
+		doc = *fast
+	} else if err := yaml.Unmarshal(data, &doc); err != nil {
 		r.syntaxError(err, max(1, bytes.Count(bytes.TrimRight(data, "\n"), []byte("\n"))+1))
 		return nil
 	}
