@@ -253,6 +253,7 @@ func (r *recorder) WriteString(s string) (int, error) { return r.buf.WriteString
 func (r *recorder) Available() int                    { return 1 << 16 }
 func (r *recorder) Buffered() int                     { return 0 }
 func (r *recorder) Flush() error                      { return nil }
+
 // note finds where the address goldmark wrote from start stands: after
 // prefix, up to the quote that ends the attribute, which an escaped address
 // never holds.
@@ -341,6 +342,9 @@ func shownURL(dest []byte, unsafe bool) []byte {
 type scriptAutolinks struct{}
 
 func (scriptAutolinks) Transform(doc *ast.Document, reader text.Reader, _ parser.Context) {
+	if !mayHoldScheme(reader.Source()) {
+		return // most bodies: no walk over every node
+	}
 	var autolinks []*ast.AutoLink
 	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if n, ok := n.(*ast.AutoLink); ok && entering && html.IsDangerousURL(n.URL(reader.Source())) {
@@ -351,6 +355,26 @@ func (scriptAutolinks) Transform(doc *ast.Document, reader text.Reader, _ parser
 	for _, n := range autolinks {
 		n.Parent().ReplaceChild(n.Parent(), n, ast.NewString(n.Label(reader.Source())))
 	}
+}
+
+// mayHoldScheme reports whether src holds, in any case, one of the schemes
+// goldmark deems dangerous (javascript:, vbscript:, file:, data:), as an
+// autolink that runs code must spell it out.
+func mayHoldScheme(src []byte) bool {
+	for i := bytes.IndexByte(src, ':'); i >= 0; {
+		before := src[:i]
+		for _, scheme := range []string{"script", "file", "data"} {
+			if len(before) >= len(scheme) && strings.EqualFold(string(before[len(before)-len(scheme):]), scheme) {
+				return true
+			}
+		}
+		next := bytes.IndexByte(src[i+1:], ':')
+		if next < 0 {
+			break
+		}
+		i += next + 1
+	}
+	return false
 }
 
 // safeDestination empties an address that runs code (javascript:,

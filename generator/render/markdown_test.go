@@ -94,3 +94,20 @@ func TestBodiesRenderedOnce(t *testing.T) {
 		t.Errorf("%d posts, each shown on its incident page and in up to three feeds: %d conversions", len(posts), got)
 	}
 }
+
+func TestMayHoldScheme(t *testing.T) {
+	for src, want := range map[string]bool{
+		"see <https://example.org> and www.example.org": false,
+		"<javascript:alert(1)>":                         true,
+		"<JavaScript:alert(1)>":                         true,
+		"x <vbscript:y>":                                true,
+		"file:///etc/passwd":                            true,
+		"<DATA:text/html,x>":                            true,
+		"10:30 UTC, time: now":                          false,
+		"":                                              false,
+	} {
+		if got := mayHoldScheme([]byte(src)); got != want {
+			t.Errorf("mayHoldScheme(%q) = %v, want %v", src, got, want)
+		}
+	}
+}
