@@ -47,6 +47,7 @@ type entry struct {
 type run struct {
 	build   *render.Build
 	posts   []*status.Post // every post checked, drafts and future ones included
+	moved   bool           // now moved across a post's time or a day since the last good build
 	outputs []*render.Output
 	stats   Stats
 	theme   []render.Dep // what changed in the theme; nil when it did not
@@ -81,7 +82,10 @@ func (p *pipeline) run(changed []string, now time.Time) (*run, error) {
 		p.theme = theme
 	}
 	var st *status.Status
-	if p.prev == nil {
+	if p.prev != nil {
+		r.moved = movedTime(p.prev.Status().Now, now, p.site, models)
+	}
+	if p.prev == nil || r.moved {
 		st = status.Derive(p.site, models, now)
 	} else {
 		st = p.prev.Status().Rederive(p.site, models, fresh, p.touched, now)

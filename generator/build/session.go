@@ -113,7 +113,7 @@ func (s *Session) update(r *run, res *Rebuild) error {
 // Everything, after a change of site.yaml, or when now moved across a
 // post's time or a day.
 func (p *pipeline) stale(r *run, had map[string]bool) []*render.Output {
-	if p.settings || movedTime(p.prev.Status().Now, r.build.Status(), r.posts) {
+	if p.settings || r.moved {
 		return r.outputs
 	}
 	dirty := p.dirty(r)
@@ -149,16 +149,15 @@ func (p *pipeline) dirty(r *run) *render.Changed {
 	return dirty
 }
 
-// movedTime reports whether pages may differ because now moved from from:
-// one of the posts' timestamp, announced time or window end passed, or a
-// day began in one of the site's zones.
-func movedTime(from time.Time, cur *status.Status, posts []*status.Post) bool {
-	to := cur.Now
+// movedTime reports whether pages may differ because now moved from from
+// to to: one of the posts' timestamp, announced time or window end passed,
+// or a day began in one of the site's zones.
+func movedTime(from, to time.Time, site *status.Site, posts []*status.Post) bool {
 	if from.Equal(to) {
 		return false
 	}
-	zones := []*time.Location{cur.Site.Location}
-	for _, r := range cur.Site.Regions {
+	zones := []*time.Location{site.Location}
+	for _, r := range site.Regions {
 		zones = append(zones, r.Location)
 	}
 	for _, z := range zones {

@@ -14,7 +14,7 @@ type Incident struct {
 	Maintenance bool    // planned work, not a failure
 	Pairs       []Pair  // every pair its posts touch, in site order
 	first       time.Time
-	views       sync.Map // Scope -> *IncidentView, at the one instant the incident is derived for
+	views       sync.Map // Scope -> *IncidentView; Rederive keeps an incident only while its views hold
 }
 
 // IncidentView is an incident as one scope (the site, a region, a service)

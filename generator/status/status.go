@@ -58,10 +58,12 @@ func Derive(site *Site, posts []*Post, now time.Time) *Status {
 // Rederive is Derive for posts that are the very ones st was derived from
 // but in the incidents touched, whose posts are all new (fresh lists them):
 // it takes over from st what those do not change, so that its work grows
-// with the change, not with the site. At another instant, or for another
-// site, it derives anew.
+// with the change, not with the site. now may differ from st's as long as
+// no post's timestamp, announced time or window end, and no midnight of
+// the site's zones, lies between them: the caller knows. For another site
+// it derives anew.
 func (st *Status) Rederive(site *Site, posts, fresh []*Post, touched map[string]bool, now time.Time) *Status {
-	if st == nil || site != st.Site || !now.Equal(st.Now) {
+	if st == nil || site != st.Site {
 		return Derive(site, posts, now)
 	}
 	next := &Status{Site: site, Now: now, timelines: make(map[Pair][]Segment, len(st.timelines)),
@@ -118,7 +120,8 @@ func (st *Status) Rederive(site *Site, posts, fresh []*Post, touched map[string]
 		}
 	}
 	next.reuseIncidents(st, added, touched)
-	// The incident lists of scopes no touched incident touches stay.
+	// The incident lists of scopes no touched incident touches stay,
+	// views included: what they show of now did not change.
 	changed := slices.Collect(maps.Keys(pairs))
 	st.views.Range(func(k, v any) bool {
 		sc := k.(Scope)
