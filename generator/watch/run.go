@@ -2,6 +2,8 @@ package watch
 
 import (
 	"context"
+	"runtime"
+	"sync/atomic"
 	"time"
 
 	"statusgen/generator/build"
@@ -25,10 +27,20 @@ func Run(ctx context.Context, root string, sess *build.Session, now func() time.
 		return err
 	}
 	defer w.Close()
+	var collecting atomic.Bool
 	build := func(changed []string) {
 		start := time.Now()
 		res, err := sess.Build(changed, now())
 		report(Build{Changed: changed, Result: res, Err: err, Took: time.Since(start)})
+		// Collect while the writer reads what was saved: a collection in
+		// the middle of the next rebuild, of a heap that holds the whole
+		// site, made the slowest saves half again as slow (BENCHMARKS.md).
+		if collecting.CompareAndSwap(false, true) {
+			go func() {
+				runtime.GC()
+				collecting.Store(false)
+			}()
+		}
 	}
 	build(nil)
 	for {
