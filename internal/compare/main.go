@@ -3,10 +3,10 @@
 // Command compare measures statusgen's full build against Hugo's and
 // against the floor, in one run on one machine:
 //
-//	go run ./internal/compare                 # 10,000 posts, 5 runs each
-//	go run ./internal/compare --linear        # statusgen at 10,000 and 100,000 posts
+//	go run ./internal/compare --shape rich            # 5 runs each
+//	go run ./internal/compare --shape classic --linear   # statusgen at the shape's posts and ten times as many
 //
-// It writes a corpus (10 regions, 20 services), builds statusgen from this
+// It writes a corpus of the shape (internal/corpus), builds statusgen from this
 // repository, turns the corpus into a Hugo site (taxonomies region and
 // service, minimal layouts: a page per post, list pages and RSS per region
 // and per service), then builds both into a fresh folder each run,
