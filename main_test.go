@@ -25,6 +25,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"statusgen/internal/corpus"
+	"statusgen/internal/sitetest"
 )
 
 // TestMain lets the test binary stand in for the statusgen command, so that
@@ -279,7 +280,7 @@ func TestBuildSurvivesKill(t *testing.T) {
 			t.Fatal(err)
 		}
 		took = max(took, time.Since(start))
-		want[i] = contents(t, ref)
+		want[i] = sitetest.Tree(t, ref)
 	}
 	if err := os.CopyFS(out, os.DirFS(filepath.Join(work, "ref0"))); err != nil {
 		t.Fatal(err)
@@ -314,7 +315,7 @@ func TestBuildSurvivesKill(t *testing.T) {
 		case !errors.As(err, &exit) || !exit.Sys().(syscall.WaitStatus).Signaled():
 			t.Fatalf("run %d: the build failed by itself: %v\n%s", i, err, stderr.String())
 		}
-		switch got := contents(t, out); {
+		switch got := sitetest.Tree(t, out); {
 		case maps.Equal(got, want[1-cur]):
 			cur, switched = 1-cur, switched+1
 		case maps.Equal(got, want[cur]): // the kill came first
@@ -339,23 +340,4 @@ func statusgenCmd(args ...string) *exec.Cmd {
 	cmd := exec.Command(os.Args[0], args...)
 	cmd.Env = append(os.Environ(), "STATUSGEN_RUN_MAIN=1")
 	return cmd
-}
-
-// contents maps each file under dir to its bytes.
-func contents(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	files := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		rel, _ := filepath.Rel(dir, p)
-		files[filepath.ToSlash(rel)] = string(data)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return files
 }

@@ -53,11 +53,8 @@ func BenchmarkBuild(b *testing.B) {
 
 var shape = flag.String("shape", "rich", "the corpus `shape` BenchmarkRebuild builds (internal/corpus)")
 
-// BenchmarkRebuild times a session's rebuild after one post of a site of
-// the -shape changed, without the watcher: the part of a save's time that
-// is ours to cut. It edits an old post's body, the newest post's body and
-// state, and adds a new incident. Profile it with -cpuprofile.
-func BenchmarkRebuild(b *testing.B) {
+// shapedSite writes a site of the -shape into a temporary folder.
+func shapedSite(b *testing.B) (corpus.Shape, string) {
 	s, ok := corpus.Shapes[*shape]
 	if !ok {
 		b.Fatalf("no shape %q", *shape)
@@ -66,6 +63,15 @@ func BenchmarkRebuild(b *testing.B) {
 	if err := corpus.WriteShape(dir, s); err != nil {
 		b.Fatal(err)
 	}
+	return s, dir
+}
+
+// BenchmarkRebuild times a session's rebuild after one post of a site of
+// the -shape changed, without the watcher: the part of a save's time that
+// is ours to cut. It edits an old post's body, the newest post's body and
+// state, and adds a new incident. Profile it with -cpuprofile.
+func BenchmarkRebuild(b *testing.B) {
+	s, dir := shapedSite(b)
 	sess := NewSession(Options{Site: os.DirFS(dir), Defaults: sitetest.Defaults}, filepath.Join(dir, "public"))
 	now := corpus.Last(s.Posts)
 	if _, err := sess.Build(nil, now); err != nil {
@@ -109,14 +115,7 @@ func BenchmarkRebuild(b *testing.B) {
 // BenchmarkRender times the rendering alone of one output of each kind in
 // a site of the -shape: what a rebuild that renders it pays.
 func BenchmarkRender(b *testing.B) {
-	s, ok := corpus.Shapes[*shape]
-	if !ok {
-		b.Fatalf("no shape %q", *shape)
-	}
-	dir := b.TempDir()
-	if err := corpus.WriteShape(dir, s); err != nil {
-		b.Fatal(err)
-	}
+	s, dir := shapedSite(b)
 	r, err := newPipeline(Options{Site: os.DirFS(dir), Defaults: sitetest.Defaults}).run(nil, corpus.Last(s.Posts))
 	if err != nil {
 		b.Fatal(err)

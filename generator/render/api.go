@@ -179,21 +179,24 @@ func (b *Build) apiList(name string) []*status.IncidentView {
 // apiIncidents lists the incidents (not maintenance) that have begun and
 // pass keep, newest first.
 func (b *Build) apiIncidents(keep func(*status.IncidentView) bool) []*status.IncidentView {
-	var out []*status.IncidentView
-	for _, v := range b.st.Views(status.Scope{}) {
-		if !v.Maintenance && !v.Upcoming && keep(v) && len(out) < APIIncidentLimit {
-			out = append(out, v)
-		}
-	}
-	return out
+	return b.apiViews(func(v *status.IncidentView) bool { return !v.Maintenance && !v.Upcoming && keep(v) })
 }
 
 // apiMaintenances lists maintenance that passes keep, scheduled ones
 // included, newest first.
 func (b *Build) apiMaintenances(keep func(*status.IncidentView) bool) []*status.IncidentView {
+	return b.apiViews(func(v *status.IncidentView) bool { return v.Maintenance && keep(v) })
+}
+
+// apiViews lists the first APIIncidentLimit incidents that keep holds,
+// newest first.
+func (b *Build) apiViews(keep func(*status.IncidentView) bool) []*status.IncidentView {
 	var out []*status.IncidentView
 	for _, v := range b.st.Views(status.Scope{}) {
-		if v.Maintenance && keep(v) && len(out) < APIIncidentLimit {
+		if len(out) == APIIncidentLimit {
+			break
+		}
+		if keep(v) {
 			out = append(out, v)
 		}
 	}

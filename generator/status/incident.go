@@ -35,7 +35,16 @@ type IncidentView struct {
 
 // buildIncidents threads the public posts into incidents, newest first.
 func (st *Status) buildIncidents() {
-	for _, p := range st.Posts {
+	st.thread(st.Posts)
+	for _, inc := range st.Incidents {
+		st.finish(inc)
+	}
+	st.sortIncidents()
+}
+
+// thread adds posts, in time order, to their incidents, made as needed.
+func (st *Status) thread(posts []*Post) {
+	for _, p := range posts {
 		inc := st.byID[p.Incident]
 		if inc == nil {
 			inc = &Incident{ID: p.Incident, first: p.Timestamp}
@@ -44,10 +53,6 @@ func (st *Status) buildIncidents() {
 		}
 		inc.Posts = append(inc.Posts, p)
 	}
-	for _, inc := range st.Incidents {
-		st.finish(inc)
-	}
-	st.sortIncidents()
 }
 
 // finish works out what an incident's posts make of it.

@@ -170,15 +170,7 @@ func (st *Status) reuseIncidents(old *Status, added []*Post, touched map[string]
 			st.byID[inc.ID] = inc
 		}
 	}
-	for _, p := range added {
-		inc := st.byID[p.Incident]
-		if inc == nil {
-			inc = &Incident{ID: p.Incident, first: p.Timestamp}
-			st.byID[p.Incident] = inc
-			st.Incidents = append(st.Incidents, inc)
-		}
-		inc.Posts = append(inc.Posts, p)
-	}
+	st.thread(added)
 	for id := range touched {
 		if inc := st.byID[id]; inc != nil {
 			st.finish(inc)
