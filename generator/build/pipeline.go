@@ -27,8 +27,7 @@ type pipeline struct {
 	order    []string          // the paths of posts, sorted; nil when to be sorted again
 	read     bool              // the sources were read once
 
-	theme      *render.Theme // nil when to be loaded again
-	themeErrs  source.ErrorList
+	theme      *render.Theme               // nil when to be loaded again
 	settings   bool                        // site.yaml changed since the last good build
 	touched    map[string]bool             // incidents whose posts changed since then
 	threadErrs map[string]source.ErrorList // each incident's own problems

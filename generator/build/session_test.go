@@ -347,13 +347,6 @@ func TestSessionRendersLittle(t *testing.T) {
 	}
 }
 
-func must[T any](v T, err error) T {
-	if err != nil {
-		panic(err)
-	}
-	return v
-}
-
 // TestSessionMarkerListsUnwrittenOutputs: an output already on disk with
 // the right bytes (left by an update that failed or was killed after
 // writing it) is listed in the marker even though it is not written again.
