@@ -10,43 +10,52 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
 	"statusgen/internal/corpus"
 )
 
-func main() {
-	out := flag.String("out", "", "write the site into this `folder` (content/ in it)")
-	shape := flag.String("shape", "classic", "start from this `shape`: "+strings.Join(corpus.ShapeNames(), ", "))
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+
+// run is the whole command; it returns the exit code.
+func run(args []string, stdout, stderr io.Writer) int {
+	fl := flag.NewFlagSet("mkcorpus", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	out := fl.String("out", "", "write the site into this `folder` (content/ in it)")
+	shape := fl.String("shape", "classic", "start from this `shape`: "+strings.Join(corpus.ShapeNames(), ", "))
 	var s corpus.Shape
-	flag.IntVar(&s.Posts, "posts", 0, "how many posts (default: the shape's)")
-	flag.IntVar(&s.Regions, "regions", 0, "how many regions (default: the shape's)")
-	flag.IntVar(&s.Services, "services", 0, "how many services (default: the shape's)")
-	flag.IntVar(&s.MinUpdates, "min-updates", 0, "updates per incident, at least (default: the shape's)")
-	flag.IntVar(&s.MaxUpdates, "max-updates", 0, "updates per incident, at most (default: the shape's)")
-	flag.IntVar(&s.BodyBytes, "body", 0, "a body's length in bytes, about (default: the shape's)")
-	rich := flag.Bool("rich", false, "bodies with bold text, lists and several links")
-	table := flag.Bool("table", false, "a table in every body")
-	flag.Float64Var(&s.Maintenance, "maintenance", -1, "share of incidents that are maintenance, 0 to 1 (default: the shape's)")
-	seed := flag.Uint64("seed", 1, "the same seed gives the same site")
-	flag.Parse()
+	fl.IntVar(&s.Posts, "posts", 0, "how many posts (default: the shape's)")
+	fl.IntVar(&s.Regions, "regions", 0, "how many regions (default: the shape's)")
+	fl.IntVar(&s.Services, "services", 0, "how many services (default: the shape's)")
+	fl.IntVar(&s.MinUpdates, "min-updates", 0, "updates per incident, at least (default: the shape's)")
+	fl.IntVar(&s.MaxUpdates, "max-updates", 0, "updates per incident, at most (default: the shape's)")
+	fl.IntVar(&s.BodyBytes, "body", 0, "a body's length in bytes, about (default: the shape's)")
+	rich := fl.Bool("rich", false, "bodies with bold text, lists and several links")
+	table := fl.Bool("table", false, "a table in every body")
+	fl.Float64Var(&s.Maintenance, "maintenance", -1, "share of incidents that are maintenance, 0 to 1 (default: the shape's)")
+	seed := fl.Uint64("seed", 1, "the same seed gives the same site")
+	if err := fl.Parse(args); err != nil {
+		return 2
+	}
 	base, ok := corpus.Shapes[*shape]
-	if *out == "" || flag.NArg() > 0 || !ok {
-		fmt.Fprintln(os.Stderr, "usage: go run ./internal/mkcorpus --out FOLDER [--shape NAME] [--posts N] [--regions R] [--services S] [--body BYTES] [--rich] [--table] [--min-updates N] [--max-updates N] [--maintenance F] [--seed N]")
-		os.Exit(2)
+	if *out == "" || fl.NArg() > 0 || !ok {
+		fmt.Fprintln(stderr, "usage: go run ./internal/mkcorpus --out FOLDER [--shape NAME] [--posts N] [--regions R] [--services S] [--body BYTES] [--rich] [--table] [--min-updates N] [--max-updates N] [--maintenance F] [--seed N]")
+		return 2
 	}
 	s = merge(base, s)
 	s.Rich, s.Table, s.Seed = s.Rich || *rich, s.Table || *table, *seed
 	if _, err := os.Stat(*out + "/content"); err == nil {
-		fmt.Fprintf(os.Stderr, "mkcorpus: %s/content exists; choose a new folder\n", *out)
-		os.Exit(1)
+		fmt.Fprintf(stderr, "mkcorpus: %s/content exists; choose a new folder\n", *out)
+		return 1
 	}
 	if err := corpus.WriteShape(*out, s); err != nil {
-		fmt.Fprintln(os.Stderr, "mkcorpus:", err)
-		os.Exit(1)
+		fmt.Fprintln(stderr, "mkcorpus:", err)
+		return 1
 	}
-	fmt.Printf("%s: %d posts, %d regions, %d services; all past at %s\n", *out, s.Posts, s.Regions, s.Services, corpus.Last(s.Posts).Format("2006-01-02T15:04:05Z07:00"))
+	fmt.Fprintf(stdout, "%s: %d posts, %d regions, %d services; all past at %s\n", *out, s.Posts, s.Regions, s.Services, corpus.Last(s.Posts).Format("2006-01-02T15:04:05Z07:00"))
+	return 0
 }
 
 // merge takes the knobs given over the shape's.
