@@ -154,13 +154,11 @@ func (b *Build) Signature(d Dep) string {
 			s.str(it.Title)
 		}
 	case HistoryPage:
-		for _, h := range b.historyLayout() {
-			if h.dir == d.Dir {
-				s.str(h.newer)
-				s.str(h.older)
-				for _, v := range h.views {
-					s.view(v)
-				}
+		if h, ok := b.historyPage(d.Dir); ok {
+			s.str(h.newer)
+			s.str(h.older)
+			for _, v := range h.views {
+				s.view(v)
 			}
 		}
 	case Published:

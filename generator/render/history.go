@@ -60,6 +60,16 @@ func historyDir(n int) string {
 // historyLayout is the build's history, worked out once.
 func (b *Build) historyLayout() []historyPage { return b.history() }
 
+// historyPage is the history page in the folder dir: found by its place,
+// as a change may touch every page of a long archive.
+func (b *Build) historyPage(dir string) (historyPage, bool) {
+	i, ok := b.historyIndex()[dir]
+	if !ok {
+		return historyPage{}, false
+	}
+	return b.historyLayout()[i], true
+}
+
 // published reports whether any update of the incident has appeared in
 // feeds: past, or announced ahead of time.
 func published(v *status.IncidentView) bool { return len(v.Updates) > 0 }

@@ -25,11 +25,12 @@ type Build struct {
 	words  map[string]*Translator // by language
 	common map[string][]Dep       // themeDeps by kind and language
 
-	partials sync.Map // partialCached's outputs, by name and variants
-	scopes   sync.Map // status.Scope -> *scopeData
-	api      func() *api
-	history  func() []historyPage
-	recent   *atomic.Int64 // the most recent incidents a page asked for
+	partials     sync.Map // partialCached's outputs, by name and variants
+	scopes       sync.Map // status.Scope -> *scopeData
+	api          func() *api
+	history      func() []historyPage
+	historyIndex func() map[string]int // each history page's place, by folder
+	recent       *atomic.Int64         // the most recent incidents a page asked for
 }
 
 // NewBuild prepares the rendering of st with the theme. prev, when given,
@@ -51,6 +52,13 @@ func NewBuild(st *status.Status, theme *Theme, prev *Build) *Build {
 	}
 	b.api = sync.OnceValue(b.newAPI)
 	b.history = sync.OnceValue(func() []historyPage { return historyLayout(st) })
+	b.historyIndex = sync.OnceValue(func() map[string]int {
+		index := map[string]int{}
+		for i, h := range b.history() {
+			index[h.dir] = i
+		}
+		return index
+	})
 	return b
 }
 
