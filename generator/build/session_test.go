@@ -63,6 +63,28 @@ services:
   - {id: chat, name: Chat}
   - {id: cloud, name: Cloud saves}
 `, []string{"na", "eu", "me", "oc", "all", "[na, eu]", "[eu, me, oc]"}, []string{"psn", "store", "music", "all", "[video, chat]", "[psn, cloud]"}, 60},
+	"grouped": {groupedSessionSite(), []string{"r0", "r5", "g1", "[g0, r12]", "all"}, []string{"s0", "s3", "c1", "[c0, s20]", "all"}, 60},
+}
+
+// groupedSessionSite has groups of regions and of services, and enough
+// pairs (13 × 21) that the overview sums up and region pages fold.
+func groupedSessionSite() string {
+	var b strings.Builder
+	b.WriteString("title: Grouped Status\nbase_url: https://status.example.com/\nfeed_limit: 9\nregions:\n")
+	for i := range 13 {
+		extra := ""
+		if i == 7 {
+			extra = ", timezone: Asia/Tokyo, language: ja"
+		}
+		fmt.Fprintf(&b, "  - {id: r%d, name: Region %d%s}\n", i, i, extra)
+	}
+	b.WriteString("services:\n")
+	for i := range 21 {
+		fmt.Fprintf(&b, "  - {id: s%d, name: Service %d}\n", i, i)
+	}
+	b.WriteString("region_groups:\n  - {id: g0, name: G0, regions: [r0, r1, r2, r3]}\n  - {id: g1, name: G1, regions: [r4, r5, r6, r7, r8]}\n  - {id: g2, name: G2, regions: [r9, r10, r11, r12]}\n")
+	b.WriteString("service_groups:\n  - {id: c0, name: C0, services: [s0, s1, s2, s3, s4, s5, s6]}\n  - {id: c1, name: C1, services: [s7, s8, s9, s10, s11, s12, s13]}\n  - {id: c2, name: C2, services: [s14, s15, s16, s17, s18, s19, s20]}\n")
+	return b.String()
 }
 
 func newSessionSite(t *testing.T, seed uint64) *sessionSite {
@@ -266,7 +288,7 @@ func fullBuild(opts Options) (map[string]string, error) {
 // build, or, when a full build fails, that the session fails with the same
 // errors and leaves the output as it was.
 func TestSessionEqualsFullBuild(t *testing.T) {
-	for _, name := range []string{"small", "wide"} {
+	for _, name := range []string{"small", "wide", "grouped"} {
 		for seed := range uint64(*sessionSeeds) {
 			t.Run(fmt.Sprint(name, "/seed", seed), func(t *testing.T) {
 				s := newShapedSite(t, seed, sessionShapes[name])

@@ -114,7 +114,7 @@ func (b *Build) apiOutputs() []*Output {
 				deps = append(deps, State{status.Scope{Region: r.ID}}, Updated{status.Scope{Region: r.ID}})
 			}
 			for _, pair := range b.st.Pairs(status.Scope{}) {
-				deps = append(deps, State{status.Scope(pair)}, Updated{status.Scope(pair)})
+				deps = append(deps, State{status.PairScope(pair)}, Updated{status.PairScope(pair)})
 			}
 		}
 		if name == "summary.json" || name == "status.json" {
@@ -283,23 +283,73 @@ func apiTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 func ptr(s string) *string { return &s }
 
 // buildComponents lists each region as a group, followed by its services.
+// Groups of the site nest as Statuspage groups do, one level each: a region
+// group holds its regions, a region its service groups, and those hold the
+// region's services (ids <region>.<group>); a client that reads one level
+// still sees every member's worst state.
 func (a *api) buildComponents() {
-	st := a.b.st
+	st, site := a.b.st, a.b.site
 	pos := 0
-	for _, reg := range a.b.site.Regions {
+	add := func(id, name string, state status.State, updated time.Time, parent string, members []string) {
 		pos++
-		group := a.component(reg.ID, reg.Name, st.RegionState(reg), st.LastUpdated(status.Scope{Region: reg.ID}), pos)
-		group.Group = true
-		for _, s := range reg.Services {
-			group.Components = append(group.Components, reg.ID+"."+s)
+		c := a.component(id, name, state, updated, pos)
+		if parent != "" {
+			c.GroupID = ptr(parent)
 		}
-		a.add(group)
+		c.Group, c.Components = members != nil, members
+		a.add(c)
+	}
+	pairs := func(reg *status.Region, g *status.Group, parent string) {
 		for _, s := range reg.Services {
-			pos++
-			pair := status.Pair{Region: reg.ID, Service: s}
-			c := a.component(reg.ID+"."+s, a.b.site.Service(s).Name, st.Current(pair), st.PairUpdated(pair), pos)
-			c.GroupID = ptr(reg.ID)
-			a.add(c)
+			if g == nil || g.Has(s) {
+				pair := status.Pair{Region: reg.ID, Service: s}
+				add(reg.ID+"."+s, site.Service(s).Name, st.Current(pair), st.PairUpdated(pair), parent, nil)
+			}
+		}
+	}
+	region := func(reg *status.Region, parent string) {
+		var members []string
+		var groups []*status.Group
+		for _, g := range site.ServiceGroups {
+			if slices.ContainsFunc(g.Members, reg.Offers) {
+				groups = append(groups, g)
+				members = append(members, reg.ID+"."+g.ID)
+			}
+		}
+		if len(site.ServiceGroups) == 0 {
+			for _, s := range reg.Services {
+				members = append(members, reg.ID+"."+s)
+			}
+		}
+		add(reg.ID, reg.Name, st.RegionState(reg), st.LastUpdated(status.Scope{Region: reg.ID}), parent, members)
+		if len(site.ServiceGroups) == 0 {
+			pairs(reg, nil, reg.ID)
+		}
+		for _, g := range groups {
+			var ids []string
+			worst, updated := status.Operational, time.Time{}
+			for _, s := range reg.Services {
+				if g.Has(s) {
+					pair := status.Pair{Region: reg.ID, Service: s}
+					ids = append(ids, reg.ID+"."+s)
+					worst, updated = max(worst, st.Current(pair)), maxTime(updated, st.PairUpdated(pair))
+				}
+			}
+			add(reg.ID+"."+g.ID, g.Name, worst, updated, reg.ID, ids)
+			pairs(reg, g, reg.ID+"."+g.ID)
+		}
+	}
+	if len(site.RegionGroups) == 0 {
+		for _, reg := range site.Regions {
+			region(reg, "")
+		}
+		return
+	}
+	for _, g := range site.RegionGroups {
+		sc := status.Scope{Group: g}
+		add(g.ID, g.Name, st.ScopeState(sc), st.LastUpdated(sc), "", slices.Clone(g.Members))
+		for _, id := range g.Members {
+			region(site.Region(id), g.ID)
 		}
 	}
 }

@@ -56,6 +56,10 @@ func (b *Build) badgeOutputs() []*Output {
 		s := st.ServiceState(svc.ID)
 		badges = append(badges, badge{"badges/services/" + svc.ID + ".svg", svc.Name, say.StateText(s), s, site.Language, status.Scope{Service: svc.ID}})
 	}
+	for _, sc := range b.groupScopes() {
+		s := st.ScopeState(sc)
+		badges = append(badges, badge{"badges/" + scopeDir(sc)[:len(scopeDir(sc))-1] + ".svg", sc.Group.Name, say.StateText(s), s, site.Language, sc})
+	}
 	out := make([]*Output, len(badges))
 	for i, bg := range badges {
 		out[i] = &Output{Path: bg.path, Kind: FileKind, Deps: []Dep{State{bg.scope}, Strings{bg.lang}}, render: bg.render}

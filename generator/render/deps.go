@@ -294,7 +294,15 @@ func Candidates(old, cur *Build, touched map[string]bool) []Dep {
 	for pair := range pairs {
 		scopes[status.Scope{Region: pair.Region}] = true
 		scopes[status.Scope{Service: pair.Service}] = true
-		out = append(out, State{status.Scope(pair)}, Since{pair}, Updated{status.Scope(pair)}, Days{pair}, Timeline{pair})
+		for _, b := range []*Build{old, cur} {
+			if g := b.site.RegionGroupOf(pair.Region); g != nil {
+				scopes[status.Scope{Group: g}] = true
+			}
+			if g := b.site.ServiceGroupOf(pair.Service); g != nil {
+				scopes[status.Scope{Group: g}] = true
+			}
+		}
+		out = append(out, State{status.PairScope(pair)}, Since{pair}, Updated{status.PairScope(pair)}, Days{pair}, Timeline{pair})
 	}
 	for sc := range scopes {
 		out = append(out, State{sc}, Updated{sc}, Lists{sc}, Feed{sc})

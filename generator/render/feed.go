@@ -36,6 +36,7 @@ func (b *Build) feedOutputs() []*Output {
 	for _, s := range b.site.Services {
 		scopes = append(scopes, status.Scope{Service: s.ID})
 	}
+	scopes = append(scopes, b.groupScopes()...)
 	var out []*Output
 	for _, sc := range scopes {
 		deps := []Dep{Feed{sc}, Strings{b.scopeLang(sc)}}
@@ -50,7 +51,7 @@ func (b *Build) feedOutputs() []*Output {
 // scopeLang is the language of a scope's pages and feeds: a region's own,
 // else the site's.
 func (b *Build) scopeLang(sc status.Scope) string {
-	if sc.Region != "" {
+	if sc.Region != "" && sc.Group == nil {
 		return b.site.LanguageOf(b.site.Region(sc.Region))
 	}
 	return b.site.Language
@@ -132,24 +133,25 @@ func (b *Build) itemTitle(tr *Translator, sc status.Scope, post *status.Post) st
 // resolves reports whether, in the scope, the post brings its incident back
 // to operational: some pair of the scope was not before it, all are after.
 func (b *Build) resolves(post *status.Post, sc status.Scope) bool {
-	latest := map[status.Pair]status.State{}
-	down := func() bool {
-		for _, s := range latest {
-			if s != status.Operational {
-				return true
-			}
-		}
+	inc := b.st.Incident(post.Incident)
+	v := b.st.View(inc, sc)
+	if v == nil {
 		return false
 	}
-	for _, q := range b.st.Incident(post.Incident).Posts {
-		before := down()
-		for _, pair := range q.Pairs {
-			if sc.Holds(pair) {
-				latest[pair] = q.State
+	states := make([]status.State, len(v.InScope))
+	down := 0 // pairs of the scope not operational
+	for _, q := range inc.Posts {
+		before := down > 0
+		if sc.Touches(q) {
+			for i, pair := range v.InScope {
+				if q.Sets(pair) {
+					down += b2i(q.State != status.Operational) - b2i(states[i] != status.Operational)
+					states[i] = q.State
+				}
 			}
 		}
 		if q == post {
-			return before && !down()
+			return before && down == 0
 		}
 	}
 	return false
@@ -167,6 +169,8 @@ func feedUpdated(items []feedItem) time.Time {
 
 func (b *Build) feedTitle(sc status.Scope) string {
 	switch {
+	case sc.Group != nil:
+		return b.site.Title + " · " + sc.Group.Name
 	case sc.Region != "":
 		return b.site.Title + " · " + b.site.Region(sc.Region).Name
 	case sc.Service != "":
@@ -178,6 +182,8 @@ func (b *Build) feedTitle(sc status.Scope) string {
 func (b *Build) feedDescription(sc status.Scope) string {
 	tr := b.translator(b.scopeLang(sc))
 	switch {
+	case sc.Group != nil:
+		return tr.must("feed_description", sc.Group.Name)
 	case sc.Region != "":
 		return tr.must("feed_description", b.site.Region(sc.Region).Name)
 	case sc.Service != "":
@@ -321,7 +327,7 @@ func (b *Build) atom(buf *bytes.Buffer, sc status.Scope) error {
 			return err
 		}
 		var postLang string // the post's, where it differs from the feed's
-		if l := postLanguage(b.site, it.Post); l != lang {
+		if l := b.postLang(it.Post); l != lang {
 			postLang = l
 		}
 		date := it.Date.UTC().Format(time.RFC3339)

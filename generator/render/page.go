@@ -3,6 +3,7 @@ package render
 import (
 	"cmp"
 	"html/template"
+	"slices"
 	"strings"
 	"time"
 
@@ -23,6 +24,7 @@ type Page struct {
 	Status    *status.Status         //
 	Region    *status.Region         // region pages
 	Service   *status.Service        // service pages
+	Group     *status.Group          // group pages: a group of regions or of services
 	Incident  *status.IncidentView   // incident pages
 	Incidents []*status.IncidentView // history pages: the incidents of this page
 	Newer     string                 // history pages: the newer page's folder, or ""
@@ -36,6 +38,8 @@ type Page struct {
 // scope is what the page is about: the site, a region or a service.
 func (p *Page) scope() status.Scope {
 	switch {
+	case p.Group != nil:
+		return status.Scope{Group: p.Group}
 	case p.Region != nil:
 		return status.Scope{Region: p.Region.ID}
 	case p.Service != nil:
@@ -112,6 +116,7 @@ type Row struct {
 	Bars     []Bar         // the days as shown, oldest first
 	BarsHTML template.HTML // the bars as the default layout lists them
 	Uptime   string        // percent, e.g. "99.95"
+	Quiet    bool          // on a page of many services, no incident in the 90 days: shown in one line
 }
 
 // Bar is one day of a row as a region page shows it.
@@ -132,9 +137,17 @@ func (p *Page) Rows() []Row {
 	}
 	type shown struct{ text, html string }
 	texts := map[day]shown{}
+	// Services without an incident in the window show the same days: on a
+	// region of two hundred services most do.
+	var calm *Row
 	for _, id := range p.Region.Services {
 		pair := status.Pair{Region: p.Region.ID, Service: id}
 		days := p.Status.History(pair, p.Region.Location, status.HistoryDays)
+		quiet := !slices.ContainsFunc(days, func(d status.Day) bool { return d.Worst != status.Operational })
+		if quiet && calm != nil {
+			rows = append(rows, Row{p.Site.Service(id), p.Status.Current(pair), days, calm.Bars, calm.BarsHTML, calm.Uptime, calm.Quiet})
+			continue
+		}
 		bars := make([]Bar, len(days))
 		var html strings.Builder
 		for i, d := range days {
@@ -150,7 +163,11 @@ func (p *Page) Rows() []Row {
 			bars[i] = Bar{stateClasses[d.Worst], sh.text}
 			html.WriteString(sh.html)
 		}
-		rows = append(rows, Row{p.Site.Service(id), p.Status.Current(pair), days, bars, template.HTML(html.String()), status.FormatUptime(status.Uptime(days))})
+		rows = append(rows, Row{p.Site.Service(id), p.Status.Current(pair), days, bars, template.HTML(html.String()), status.FormatUptime(status.Uptime(days)), quiet && len(p.Region.Services) > manyRows})
+		if quiet {
+			c := rows[len(rows)-1]
+			calm = &c
+		}
 	}
 	return rows
 }
@@ -174,21 +191,19 @@ func (p *Page) Banner() string {
 		}
 		return p.must("banner_services_operational")
 	}
+	// The scope's regions not operational, from its pairs, which come
+	// region by region.
 	var hit []*status.Region
 	worst := status.Operational
-	for _, r := range p.Site.Regions {
-		var s status.State
-		if p.Service != nil {
-			if !r.Offers(p.Service.ID) {
-				continue
-			}
-			s = p.Status.Current(status.Pair{Region: r.ID, Service: p.Service.ID})
-		} else {
-			s = p.Status.RegionState(r)
+	for _, pair := range p.Status.Pairs(p.scope()) {
+		s := p.Status.Current(pair)
+		if s == status.Operational {
+			continue
 		}
-		if s != status.Operational {
-			hit, worst = append(hit, r), max(worst, s)
+		if len(hit) == 0 || hit[len(hit)-1].ID != pair.Region {
+			hit = append(hit, p.Site.Region(pair.Region))
 		}
+		worst = max(worst, s)
 	}
 	switch len(hit) {
 	case 0:
@@ -248,7 +263,7 @@ func (p *Page) PostTitle(post *status.Post) string { return p.Translator.PostTit
 // Japanese, on the overview too, so that screen readers read it with a
 // Japanese voice.
 func (p *Page) LangOf(post *status.Post) string {
-	if lang := postLanguage(p.Site, post); lang != p.Lang {
+	if lang := p.b.postLang(post); lang != p.Lang {
 		return lang
 	}
 	return ""
@@ -257,11 +272,11 @@ func (p *Page) LangOf(post *status.Post) string {
 // postLanguage is the language a post's words are in.
 func postLanguage(site *status.Site, post *status.Post) string {
 	lang := post.Language
-	for _, pair := range post.Pairs {
+	for _, id := range post.Regions {
 		if post.Language != "" {
 			break
 		}
-		l := cmp.Or(site.Region(pair.Region).Language, site.Language)
+		l := cmp.Or(site.Region(id).Language, site.Language)
 		if lang != "" && l != lang {
 			lang = site.Language
 			break
@@ -269,6 +284,17 @@ func postLanguage(site *status.Site, post *status.Post) string {
 		lang = l
 	}
 	return cmp.Or(lang, site.Language)
+}
+
+// postLang is postLanguage worked out once a build: every feed of a
+// region a post touches asks.
+func (b *Build) postLang(post *status.Post) string {
+	if l, ok := b.langs.Load(post); ok {
+		return l.(string)
+	}
+	l := postLanguage(b.site, post)
+	b.langs.Store(post, l)
+	return l
 }
 
 // TitleLang is LangOf for a post's title: "" for a title derived from the
@@ -368,6 +394,10 @@ func (p *Page) Feeds() []FeedLink {
 // scopeDir is the folder of a scope's page and feeds, e.g. regions/jp/.
 func scopeDir(sc status.Scope) string {
 	switch {
+	case sc.Group != nil && sc.Group.Regions:
+		return "regions/" + sc.Group.ID + "/"
+	case sc.Group != nil:
+		return "services/" + sc.Group.ID + "/"
 	case sc.Region != "":
 		return "regions/" + sc.Region + "/"
 	case sc.Service != "":

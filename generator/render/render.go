@@ -31,6 +31,9 @@ type Build struct {
 	history      func() []historyPage
 	historyIndex func() map[string]int // each history page's place, by folder
 	recent       *atomic.Int64         // the most recent incidents a page asked for
+	langs        sync.Map // *status.Post -> the language its words are in
+	pairsOnce    sync.Once
+	pairs        int // the site's pairs, counted once
 }
 
 // NewBuild prepares the rendering of st with the theme. prev, when given,
@@ -137,6 +140,15 @@ func (b *Build) pages() []*Page {
 		p.Service = svc
 		pages = append(pages, p)
 	}
+	for _, g := range b.groupScopes() {
+		p := b.newPage("group", scopeDir(g), site.Language, site.Location)
+		p.Group = g.Group
+		pages = append(pages, p)
+	}
+	if len(site.RegionGroups) == 0 && b.pairCount() > gridCells {
+		// The whole grid, which the overview then leaves out.
+		pages = append(pages, b.newPage("group", "regions/", site.Language, site.Location))
+	}
 	for _, h := range b.history() {
 		p := b.newPage("history", h.dir, site.Language, site.Location)
 		p.Incidents, p.Newer, p.Older = h.views, h.newer, h.older
@@ -176,22 +188,45 @@ func (b *Build) pageDeps(p *Page) []Dep {
 			deps = append(deps, State{status.Scope{Region: r.ID}})
 		}
 		for _, pair := range b.st.Pairs(sc) {
-			deps = append(deps, State{status.Scope(pair)})
+			deps = append(deps, State{status.PairScope(pair)})
 		}
 	case "region":
 		deps = append(deps, State{sc}, Lists{sc}, Updated{sc})
 		for _, pair := range b.st.Pairs(sc) {
-			deps = append(deps, State{status.Scope(pair)}, Days{pair})
+			deps = append(deps, State{status.PairScope(pair)}, Days{pair})
 		}
 	case "service":
 		deps = append(deps, State{sc}, Lists{sc}, Updated{sc})
 		for _, pair := range b.st.Pairs(sc) {
-			deps = append(deps, State{status.Scope(pair)}, Since{pair})
+			deps = append(deps, State{status.PairScope(pair)}, Since{pair})
 		}
 	case "history":
 		deps = append(deps, HistoryPage{p.Rel()})
+	case "group":
+		deps = append(deps, State{sc}, Lists{sc}, Updated{sc})
+		for _, pair := range b.st.Pairs(sc) {
+			deps = append(deps, State{status.PairScope(pair)})
+		}
+	}
+	if p.Kind == "index" || p.Kind == "service" {
+		for _, g := range b.site.RegionGroups {
+			deps = append(deps, State{status.Scope{Group: g}})
+		}
 	}
 	return deps
+}
+
+// groupScopes are the scopes of the site's groups: regions' first, then
+// services', each with its page, feeds and badge.
+func (b *Build) groupScopes() []status.Scope {
+	var out []status.Scope
+	for _, g := range b.site.RegionGroups {
+		out = append(out, status.Scope{Group: g})
+	}
+	for _, g := range b.site.ServiceGroups {
+		out = append(out, status.Scope{Group: g})
+	}
+	return out
 }
 
 // themeDeps are what a page of a kind reads of the theme, with room for

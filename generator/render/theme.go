@@ -118,7 +118,9 @@ func (t *Theme) partialCached(name string, data any, variants []any) (template.H
 	if b == nil {
 		return render()
 	}
-	key := partialKey(name, variants)
+	// A group page's partials are its group's, whatever the layout names:
+	// its feeds differ from every other group's.
+	key := partialKey(name, append(variants, data.(*Page).Group))
 	if html, ok := b.partials.Load(key); ok {
 		return html.(template.HTML), nil
 	}
@@ -149,6 +151,10 @@ func partialKey(name string, variants []any) string {
 		case *status.Service:
 			if v != nil {
 				b.WriteString("\x02" + v.ID)
+			}
+		case *status.Group:
+			if v != nil {
+				b.WriteString("\x03" + strconv.FormatBool(v.Regions) + v.ID)
 			}
 		default:
 			fmt.Fprintf(&b, "%#v", v)
@@ -215,7 +221,7 @@ func (o overlay) ReadDir(name string) ([]fs.DirEntry, error) {
 
 // pageKinds are the layouts that render pages; every other .html file in
 // layouts/ (base.html, partials/) is shared by all of them.
-var pageKinds = []string{"index", "region", "service", "incident", "history", "404"}
+var pageKinds = []string{"index", "region", "service", "group", "incident", "history", "404"}
 
 // parseLayouts builds one template set per page kind. Templates are named
 // after their files so that errors point at them.

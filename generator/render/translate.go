@@ -133,24 +133,86 @@ func (tr *Translator) PostTitle(site *status.Site, post *status.Post) string {
 	if post.Title != "" {
 		return post.Title
 	}
-	var names distinct
-	for _, pair := range post.Pairs {
-		names.add(site.Service(pair.Service).Name)
-	}
-	return tr.must("derived_title", strings.Join(names.list, ", "), tr.StateText(post.State))
+	return tr.must("derived_title", tr.names(site, post.Services, false), tr.StateText(post.State))
 }
 
-// where names the regions and services of a post that keep holds,
+// where names the regions and services of a post that the scope holds,
 // e.g. "North America, Europe · PlayStation Network".
 func (tr *Translator) where(site *status.Site, post *status.Post, sc status.Scope) string {
-	var regions, services distinct
-	for _, pair := range post.Pairs {
-		if sc.Holds(pair) {
-			regions.add(site.Region(pair.Region).Name)
-			services.add(site.Service(pair.Service).Name)
+	regions, services := post.Regions, post.Services
+	switch {
+	case sc.Group != nil:
+		var r, s distinct
+		for _, pair := range post.Pairs {
+			if sc.Holds(pair) {
+				r.add(pair.Region)
+				s.add(pair.Service)
+			}
+		}
+		// Pairs go region by region: the services come in site order anew.
+		regions, services = r.list, slices.DeleteFunc(slices.Clone(post.Services), func(id string) bool { return !s.has(id) })
+	case sc.Region != "" && sc.Service != "":
+		regions, services = []string{sc.Region}, []string{sc.Service}
+	case sc.Region != "":
+		reg := site.Region(sc.Region)
+		regions, services = []string{sc.Region}, slices.DeleteFunc(slices.Clone(post.Services), func(id string) bool { return !reg.Offers(id) })
+	case sc.Service != "":
+		regions = slices.DeleteFunc(slices.Clone(post.Regions), func(id string) bool { return !site.Region(id).Offers(sc.Service) })
+		services = []string{sc.Service}
+	}
+	return tr.must("where", tr.names(site, regions, true), tr.names(site, services, false))
+}
+
+// listed is how many names a list of regions or services shows before it
+// sums up: "All regions", a group's name for all its members, "and 12 more".
+const listed = 8
+
+// names joins the names of regions (or services) given by id in site
+// order; a long list is summed up, so that a post for a thousand regions
+// has a title a reader can take in.
+func (tr *Translator) names(site *status.Site, ids []string, regions bool) string {
+	name := func(id string) string {
+		if regions {
+			return site.Region(id).Name
+		}
+		return site.Service(id).Name
+	}
+	all, groups, allKey := len(site.Services), site.ServiceGroups, "all_services"
+	if regions {
+		all, groups, allKey = len(site.Regions), site.RegionGroups, "all_regions"
+	}
+	var out []string
+	switch {
+	case len(ids) <= listed:
+		for _, id := range ids {
+			out = append(out, name(id))
+		}
+		return strings.Join(out, ", ")
+	case len(ids) == all:
+		return tr.must(allKey)
+	}
+	named := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		named[id] = true
+	}
+	whole := map[string]*status.Group{} // a member's group, when every member is named
+	for _, g := range groups {
+		if !slices.ContainsFunc(g.Members, func(id string) bool { return !named[id] }) {
+			whole[g.Members[0]] = g
 		}
 	}
-	return tr.must("where", strings.Join(regions.list, ", "), strings.Join(services.list, ", "))
+	for i := 0; i < len(ids); i++ {
+		if g := whole[ids[i]]; g != nil {
+			out = append(out, g.Name)
+			i += len(g.Members) - 1 // members are in site order, together
+			continue
+		}
+		out = append(out, name(ids[i]))
+	}
+	if len(out) > listed {
+		out = append(out[:listed], tr.must("and_more", len(out)-listed))
+	}
+	return strings.Join(out, ", ")
 }
 
 // distinct gathers names in the order first seen, each once. A post for
@@ -158,6 +220,13 @@ func (tr *Translator) where(site *status.Site, post *status.Post, sc status.Scop
 type distinct struct {
 	list []string
 	seen map[string]bool // once the list is long
+}
+
+func (d *distinct) has(name string) bool {
+	if d.seen != nil {
+		return d.seen[name]
+	}
+	return slices.Contains(d.list, name)
 }
 
 func (d *distinct) add(name string) {

@@ -68,10 +68,11 @@ func (n NewPost) Compose(c *Content) (string, []byte, error) {
 			return "", nil, fmt.Errorf("give --region and --service, or --incident to take them from an incident")
 		}
 	}
-	if err := checkIDs("region", n.Region, site.RegionIDs()); err != nil {
+	// A group's id stands for its members, as in a post.
+	if err := checkIDs("region", n.Region, append(site.RegionIDs(), groupIDs(site.RegionGroups)...)); err != nil {
 		return "", nil, err
 	}
-	if err := checkIDs("service", n.Service, site.ServiceIDs()); err != nil {
+	if err := checkIDs("service", n.Service, append(site.ServiceIDs(), groupIDs(site.ServiceGroups)...)); err != nil {
 		return "", nil, err
 	}
 	var b strings.Builder
@@ -142,6 +143,14 @@ func checkIDs(key string, ids, known []string) error {
 		}
 	}
 	return nil
+}
+
+func groupIDs(groups []*status.Group) []string {
+	var ids []string
+	for _, g := range groups {
+		ids = append(ids, g.ID)
+	}
+	return ids
 }
 
 // idList writes ids as front-matter: one bare, several as [a, b].

@@ -304,59 +304,74 @@ func (fm *FrontMatter) validateIncident(post *status.Post, name string, errs *Er
 }
 
 // expandPairs turns region × service into the pairs the post sets. "all"
-// takes only what each region offers; naming both a region and a service
-// it does not offer is an error.
+// and a group take only what each region offers; naming both a region and
+// a service it does not offer, each by its id, is an error.
 func (fm *FrontMatter) expandPairs(post *status.Post, site *status.Site, errs *ErrorList) {
-	regionIDs, serviceIDs := site.IDs()
-	regions, okR := fm.ids(errs, "region", fm.Region, regionIDs)
-	services, okS := fm.ids(errs, "service", fm.Service, serviceIDs)
+	regions, byIDR, okR := fm.ids(errs, "region", fm.Region, site)
+	services, byIDS, okS := fm.ids(errs, "service", fm.Service, site)
 	if !okR || !okS {
 		return
 	}
-	explicit := !slices.Contains(fm.Region, "all") && !slices.Contains(fm.Service, "all")
 	for _, r := range regions {
 		reg := site.Region(r)
 		for _, s := range services {
 			switch {
 			case reg.Offers(s):
 				post.Pairs = append(post.Pairs, status.Pair{Region: r, Service: s})
-			case explicit:
+			case byIDR[r] && byIDS[s]:
 				errs.Add(fm.idPos[1][slices.Index(fm.Service, s)], "region %q does not offer service %q (its services: %s)", r, s, strings.Join(reg.Services, ", "))
 			}
 		}
 	}
-	if len(post.Pairs) == 0 && !explicit {
+	if len(post.Pairs) == 0 && (len(byIDR) < len(fm.Region) || len(byIDS) < len(fm.Service)) {
 		errs.Add(fm.pos["service"], "no region named offers these services")
 	}
+	post.Place(site)
 }
 
-// ids checks a region or service list and returns it in site order; known
-// is not changed.
-func (fm *FrontMatter) ids(errs *ErrorList, key string, list, known []string) ([]string, bool) {
+// ids checks a region or service list, whose items are ids, ids of groups
+// or all, and returns the ids meant in site order, and those named by
+// their own ids.
+func (fm *FrontMatter) ids(errs *ErrorList, key string, list []string, site *status.Site) (meant []string, byID map[string]bool, ok bool) {
 	if !fm.has(key) {
-		return nil, false
+		return nil, nil, false
+	}
+	known, group, groups := site.ServiceIDs, site.ServiceGroup, site.ServiceGroups
+	if key == "region" {
+		known, group, groups = site.RegionIDs, site.RegionGroup, site.RegionGroups
 	}
 	if slices.Contains(list, "all") {
 		if len(list) > 1 {
 			errs.Add(fm.pos[key], "%s: all already means every %s; list no others beside it", key, key)
 		}
-		return known, true
+		return known(), nil, true
 	}
-	ok := true
+	ok = true
+	named, byID := map[string]bool{}, map[string]bool{}
 	for i, id := range list {
+		g := group(id)
 		switch {
-		case !slices.Contains(known, id):
-			errs.Add((*fm.idsAt(key))[i], "unknown %s %q%s", key, id, DidYouMean(id, known))
-			ok = false
 		case slices.Index(list, id) < i:
 			errs.Add((*fm.idsAt(key))[i], "%s %q listed twice", key, id)
+		case g != nil:
+			for _, m := range g.Members {
+				named[m] = true
+			}
+		case key == "region" && site.Region(id) != nil, key == "service" && site.Service(id) != nil:
+			named[id], byID[id] = true, true
+		default:
+			candidates := known()
+			for _, g := range groups {
+				candidates = append(candidates, g.ID)
+			}
+			errs.Add((*fm.idsAt(key))[i], "unknown %s %q%s", key, id, DidYouMean(id, candidates))
+			ok = false
 		}
 	}
-	inSiteOrder := make([]string, 0, len(list))
-	for _, id := range known {
-		if slices.Contains(list, id) {
-			inSiteOrder = append(inSiteOrder, id)
+	for _, id := range known() {
+		if named[id] {
+			meant = append(meant, id)
 		}
 	}
-	return inSiteOrder, ok
+	return meant, byID, ok
 }

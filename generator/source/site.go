@@ -25,6 +25,13 @@ type siteDoc struct {
 	at       Pos             // the file itself
 	regions  []regionDoc     // beside Site.Regions
 	services []map[string]Pos
+	groups   [2][]groupDoc // region_groups, service_groups: beside Site's
+}
+
+// groupDoc is where a group's keys and member ids stand.
+type groupDoc struct {
+	keyPos  map[string]Pos
+	itemPos []Pos
 }
 
 type regionDoc struct {
@@ -43,7 +50,7 @@ const (
 	defaultFeedLimit = 50
 )
 
-var siteKeys = []string{"title", "description", "base_url", "home_url", "support_url", "language", "timezone", "feed_limit", "stale_incident_days", "websub_hub", "unsafe_html", "regions", "services"}
+var siteKeys = []string{"title", "description", "base_url", "home_url", "support_url", "language", "timezone", "feed_limit", "stale_incident_days", "websub_hub", "unsafe_html", "regions", "services", "region_groups", "service_groups"}
 
 // parseSite reads site.yaml; problems go to errs and the result holds what
 // could be read.
@@ -87,6 +94,10 @@ func parseSite(data []byte, errs *ErrorList) *siteDoc {
 			s.Regions, s.regions = parseRegions(r, v)
 		case "services":
 			s.Services, s.services = parseServices(r, v)
+		case "region_groups":
+			s.RegionGroups, s.groups[0] = parseGroups(r, key, "regions", v)
+		case "service_groups":
+			s.ServiceGroups, s.groups[1] = parseGroups(r, key, "services", v)
 		}
 	})
 	s.hinted = r.hinted
@@ -159,6 +170,34 @@ func parseServices(r *yamlReader, v *yaml.Node) ([]*status.Service, []map[string
 	return out, docs
 }
 
+// parseGroups reads region_groups or service_groups: a list of groups with
+// id, name and the members under members (regions or services).
+func parseGroups(r *yamlReader, key, members string, v *yaml.Node) ([]*status.Group, []groupDoc) {
+	var out []*status.Group
+	var docs []groupDoc
+	for _, item := range sequence(r, key, v) {
+		g := &status.Group{Regions: members == "regions"}
+		doc := groupDoc{keyPos: map[string]Pos{"": r.pos(item)}}
+		r.fields(item, []string{"id", "name", members}, func(k string, _, v *yaml.Node) {
+			doc.keyPos[k] = r.pos(v)
+			switch k {
+			case "id":
+				g.ID, _ = r.str(k, v, false)
+			case "name":
+				g.Name, _ = r.str(k, v, true)
+			case members:
+				var items []*yaml.Node
+				g.Members, items, _ = r.list(k, v)
+				for _, item := range items {
+					doc.itemPos = append(doc.itemPos, r.pos(item))
+				}
+			}
+		})
+		out, docs = append(out, g), append(docs, doc)
+	}
+	return out, docs
+}
+
 // Validate checks what parsing cannot: required keys, ids, URLs, zones and
 // languages, and fills in defaults.
 func (s *siteDoc) validate(errs *ErrorList) {
@@ -185,7 +224,62 @@ func (s *siteDoc) validate(errs *ErrorList) {
 		errs.Add(s.keyPos["stale_incident_days"], "stale_incident_days: must be at least 1")
 	}
 	s.validateServices(errs)
-	s.validateRegions(errs)
+	s.Services = validateGroups(errs, "service", s.ServiceGroups, s.groups[1], s.Services, func(v *status.Service) string { return v.ID }, s.keyPos["service_groups"])
+	s.validateRegions(errs) // before reordering: s.regions stands beside the regions as written
+	s.Regions = validateGroups(errs, "region", s.RegionGroups, s.groups[0], s.Regions, func(r *status.Region) string { return r.ID }, s.keyPos["region_groups"])
+}
+
+// validateGroups checks the groups of regions or of services: ids unlike
+// every other id of their kind, since a post may name either, and every
+// member in exactly one group. It returns the members in display order:
+// group by group, each in the order its group lists them.
+func validateGroups[T any](errs *ErrorList, what string, groups []*status.Group, docs []groupDoc, items []T, id func(T) string, at Pos) []T {
+	if groups == nil {
+		return items
+	}
+	byID := make(map[string]T, len(items))
+	var ids []string
+	for _, it := range items {
+		byID[id(it)] = it
+		ids = append(ids, id(it))
+	}
+	seen := map[string]bool{}
+	in := map[string]string{} // member -> its group
+	var ordered []T
+	for i, g := range groups {
+		doc := docs[i]
+		checkEntry(errs, what+" group", doc.keyPos, g.ID, g.Name, seen)
+		if _, clash := byID[g.ID]; clash {
+			errs.Add(doc.keyPos["id"], "%s group id %q is also a %s id; give the group another", what, g.ID, what)
+		}
+		if _, ok := doc.keyPos[what+"s"]; !ok {
+			errs.Add(doc.keyPos[""], "%s group %q: missing required key %q", what, g.ID, what+"s")
+		}
+		for j, m := range g.Members {
+			it, known := byID[m]
+			switch {
+			case !known:
+				errs.Add(doc.itemPos[j], "%s group %q: unknown %s %q%s", what, g.ID, what, m, DidYouMean(m, ids))
+			case in[m] != "":
+				errs.Add(doc.itemPos[j], "%s group %q: %s %q is already in group %q; a %s is in one group", what, g.ID, what, m, in[m], what)
+			default:
+				in[m] = g.ID
+				ordered = append(ordered, it)
+			}
+		}
+	}
+	for _, it := range items {
+		if in[id(it)] == "" {
+			errs.Add(at, "%s_groups: %s %q is in no group; with groups, every %s is in one", what, what, id(it), what)
+		}
+	}
+	for _, g := range groups {
+		g.Members = slices.DeleteFunc(g.Members, func(m string) bool { return in[m] != g.ID })
+	}
+	if len(ordered) < len(items) {
+		return items // with errors reported, the order matters no more
+	}
+	return ordered
 }
 
 func (s *siteDoc) require(errs *ErrorList, key, value string) {

@@ -15,6 +15,9 @@ type Incident struct {
 	Pairs       []Pair  // every pair its posts touch, in site order
 	first       time.Time
 	views       sync.Map // Scope -> *IncidentView; Rederive keeps an incident only while its views hold
+
+	byServiceOnce sync.Once
+	byService     map[string][]Pair // Pairs by service, made when a service's view is asked for
 }
 
 // IncidentView is an incident as one scope (the site, a region, a service)
@@ -104,7 +107,7 @@ func (st *Status) Incident(id string) *Incident {
 // View returns the incident as the scope sees it, or nil when none of its
 // posts touches the scope.
 func (st *Status) View(inc *Incident, sc Scope) *IncidentView {
-	if !slices.ContainsFunc(inc.Pairs, sc.Holds) {
+	if !slices.ContainsFunc(inc.Posts, sc.Touches) {
 		return nil // most incidents, for a region's or a service's pages: no view made
 	}
 	if v, ok := inc.views.Load(sc); ok {
@@ -116,14 +119,8 @@ func (st *Status) View(inc *Incident, sc Scope) *IncidentView {
 }
 
 func (st *Status) view(inc *Incident, sc Scope) *IncidentView {
-	var inScope []Pair
-	for _, pair := range inc.Pairs {
-		if sc.Holds(pair) {
-			inScope = append(inScope, pair)
-		}
-	}
-	v := &IncidentView{Incident: inc, Upcoming: true, InScope: inScope}
-	latest := map[Pair]*Post{} // each pair's latest past post in the incident
+	v := &IncidentView{Incident: inc, Upcoming: true, InScope: inc.pairsIn(st.Site, sc)}
+	var past []*Post // the scope's past posts, oldest first
 	for _, p := range inc.Posts {
 		if !sc.Touches(p) {
 			continue
@@ -138,19 +135,51 @@ func (st *Status) view(inc *Incident, sc Scope) *IncidentView {
 				v.Upcoming, v.Start = false, p.Timestamp
 			}
 			v.Stage, v.Latest = p.Stage, p
-			for _, pair := range p.Pairs {
-				latest[pair] = p
-			}
+			past = append(past, p)
 		}
 	}
 	slices.Reverse(v.Updates)
-	st.settle(v, latest)
+	st.settle(v, past)
 	return v
 }
 
+// pairsIn lists the incident's pairs that the scope holds, in site order,
+// without going through all of them for one region or one service.
+func (inc *Incident) pairsIn(site *Site, sc Scope) []Pair {
+	switch {
+	case sc == Scope{}:
+		return inc.Pairs
+	case sc.Group == nil && sc.Region != "":
+		// Pairs are in site order, a region's together.
+		at := func(p Pair, id string) int { return cmp.Compare(site.regionAt(p.Region), site.regionAt(id)) }
+		i, _ := slices.BinarySearchFunc(inc.Pairs, sc.Region, at)
+		j := i
+		for j < len(inc.Pairs) && inc.Pairs[j].Region == sc.Region {
+			j++
+		}
+		return slices.DeleteFunc(slices.Clone(inc.Pairs[i:j]), func(p Pair) bool { return !sc.Holds(p) })
+	case sc.Group == nil:
+		inc.byServiceOnce.Do(func() {
+			inc.byService = map[string][]Pair{}
+			for _, p := range inc.Pairs {
+				inc.byService[p.Service] = append(inc.byService[p.Service], p)
+			}
+		})
+		return inc.byService[sc.Service]
+	}
+	var out []Pair
+	for _, p := range inc.Pairs {
+		if sc.Holds(p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // settle decides open, end and state from each pair's latest post inside
-// the incident. A maintenance window whose end has passed is over.
-func (st *Status) settle(v *IncidentView, latest map[Pair]*Post) {
+// the incident (past holds the scope's past posts, oldest first). A
+// maintenance window whose end has passed is over.
+func (st *Status) settle(v *IncidentView, past []*Post) {
 	if v.Upcoming {
 		for _, p := range append(v.Updates, v.Scheduled...) {
 			v.State = max(v.State, p.State)
@@ -158,7 +187,12 @@ func (st *Status) settle(v *IncidentView, latest map[Pair]*Post) {
 		return
 	}
 	for _, pair := range v.InScope {
-		p := latest[pair]
+		var p *Post
+		for i := len(past) - 1; i >= 0 && p == nil; i-- {
+			if past[i].Sets(pair) {
+				p = past[i]
+			}
+		}
 		if p == nil {
 			continue
 		}
@@ -203,25 +237,51 @@ func (v *IncidentView) MaintenanceStatus() string {
 func (inc *Incident) First() *Post { return inc.Posts[0] }
 
 // Scope is what a page or feed is about: the whole site (the zero Scope),
-// one region, one service, or one pair when both are set.
-type Scope struct{ Region, Service string }
+// one region, one service, one pair when both are set, or a group of
+// regions or of services.
+type Scope struct {
+	Region, Service string
+	Group           *Group
+}
+
+// PairScope is the scope of one pair.
+func PairScope(p Pair) Scope { return Scope{Region: p.Region, Service: p.Service} }
 
 // Holds reports whether the pair is in the scope.
 func (sc Scope) Holds(p Pair) bool {
+	if g := sc.Group; g != nil {
+		if g.Regions {
+			return g.Has(p.Region)
+		}
+		return g.Has(p.Service)
+	}
 	return (sc.Region == "" || p.Region == sc.Region) && (sc.Service == "" || p.Service == sc.Service)
 }
 
-// Touches reports whether the post sets a pair of the scope.
+// Touches reports whether the post sets a pair of the scope. It costs the
+// same for a post of one pair as for one of thousands.
 func (sc Scope) Touches(p *Post) bool {
-	if sc == (Scope{}) {
-		return true
-	}
-	for _, pair := range p.Pairs {
-		if sc.Holds(pair) {
-			return true
+	switch {
+	case sc.Group != nil:
+		members, named := sc.Group.Members, p.Services
+		if sc.Group.Regions {
+			named = p.Regions
 		}
+		if len(named) < len(members) {
+			return slices.ContainsFunc(named, sc.Group.Has)
+		}
+		if sc.Group.Regions {
+			return slices.ContainsFunc(members, p.inRegion)
+		}
+		return slices.ContainsFunc(members, p.inService)
+	case sc.Region != "" && sc.Service != "":
+		return p.Sets(Pair{sc.Region, sc.Service})
+	case sc.Region != "":
+		return p.inRegion(sc.Region)
+	case sc.Service != "":
+		return p.inService(sc.Service)
 	}
-	return false
+	return true
 }
 
 // Views returns the incidents touching the scope, newest first. They are

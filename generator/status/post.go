@@ -22,8 +22,69 @@ type Post struct {
 	Language  string // as written; "" leaves it to the pages
 	Body      []byte
 	BodyLine  int    // file line the body starts on
-	Pairs     []Pair // region × service expanded against the site
+	Pairs     []Pair // region × service expanded against the site, in site order
+	// The regions and services of Pairs, each once in site order: Pairs
+	// are exactly those of their combinations the region offers. Place
+	// sets them.
+	Regions  []string
+	Services []string
+	reach    reach
 }
+
+// reach is which regions and services a post sets, as bits by their
+// places in site order, so that asking whether a post touches a scope
+// costs the same for a post naming one region as for one naming a
+// thousand.
+type reach struct {
+	site              *Site
+	regions, services bits
+}
+
+type bits []uint64
+
+func (b bits) has(i int) bool { return i >= 0 && i/64 < len(b) && b[i/64]&(1<<(i%64)) != 0 }
+
+func (b *bits) add(i int) {
+	for len(*b) <= i/64 {
+		*b = append(*b, 0)
+	}
+	(*b)[i/64] |= 1 << (i % 64)
+}
+
+// Place works out Regions, Services and what scopes the post touches from
+// its Pairs, which must be in site order. Its maker calls it once the
+// pairs are known.
+func (p *Post) Place(site *Site) {
+	p.reach = reach{site: site}
+	p.Regions, p.Services = nil, nil
+	for _, pair := range p.Pairs {
+		if i := site.regionAt(pair.Region); !p.reach.regions.has(i) {
+			p.reach.regions.add(i)
+			p.Regions = append(p.Regions, pair.Region)
+		}
+		if i := site.serviceAt(pair.Service); !p.reach.services.has(i) {
+			p.reach.services.add(i)
+		}
+	}
+	for _, v := range site.Services {
+		if p.reach.services.has(site.serviceAt(v.ID)) {
+			p.Services = append(p.Services, v.ID)
+		}
+	}
+}
+
+// Sets reports whether the post sets the pair.
+func (p *Post) Sets(pair Pair) bool {
+	site := p.reach.site
+	return p.reach.regions.has(site.regionAt(pair.Region)) && p.reach.services.has(site.serviceAt(pair.Service)) &&
+		site.Region(pair.Region).Offers(pair.Service)
+}
+
+// inRegion and inService report whether the post sets a pair of the region
+// or of the service.
+func (p *Post) inRegion(id string) bool { return p.reach.regions.has(p.reach.site.regionAt(id)) }
+
+func (p *Post) inService(id string) bool { return p.reach.services.has(p.reach.site.serviceAt(id)) }
 
 // Pair is one service in one region: the unit whose state posts set.
 type Pair struct {

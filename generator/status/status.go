@@ -290,8 +290,14 @@ func (st *Status) SiteState() State {
 // ScopeState is the worst current state in a scope.
 func (st *Status) ScopeState(sc Scope) State {
 	switch {
+	case sc.Group != nil:
+		worst := Operational
+		for _, pair := range st.Pairs(sc) {
+			worst = max(worst, st.Current(pair))
+		}
+		return worst
 	case sc.Region != "" && sc.Service != "":
-		return st.Current(Pair(sc))
+		return st.Current(Pair{sc.Region, sc.Service})
 	case sc.Region != "":
 		return st.RegionState(st.Site.Region(sc.Region))
 	case sc.Service != "":
@@ -325,17 +331,42 @@ func (st *Status) StateBefore(p Pair, t time.Time) State {
 }
 
 // Pairs lists the scope's pairs in site order: regions as declared, each
-// with its services as declared.
+// with its services as declared. It costs what the scope holds, not what
+// the site does.
 func (st *Status) Pairs(sc Scope) []Pair {
+	site := st.Site
 	var out []Pair
-	for _, r := range st.Site.Regions {
-		if sc.Region != "" && r.ID != sc.Region {
-			continue
-		}
+	addRegion := func(r *Region) {
 		for _, s := range r.Services {
 			if sc.Service == "" || s == sc.Service {
 				out = append(out, Pair{r.ID, s})
 			}
+		}
+	}
+	switch g := sc.Group; {
+	case g != nil && g.Regions:
+		for _, id := range g.Members {
+			addRegion(site.Region(id))
+		}
+	case g != nil:
+		for _, r := range site.Regions {
+			for _, s := range r.Services {
+				if g.Has(s) {
+					out = append(out, Pair{r.ID, s})
+				}
+			}
+		}
+	case sc.Region != "":
+		addRegion(site.Region(sc.Region))
+	case sc.Service != "":
+		for _, r := range site.Regions {
+			if r.Offers(sc.Service) {
+				out = append(out, Pair{r.ID, sc.Service})
+			}
+		}
+	default:
+		for _, r := range site.Regions {
+			addRegion(r)
 		}
 	}
 	return out
