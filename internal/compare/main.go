@@ -44,11 +44,19 @@ func main() {
 	posts := flag.Int("posts", 0, "posts in the corpus (default: the shape's)")
 	runs := flag.Int("runs", 5, "builds of each tool")
 	linear := flag.Bool("linear", false, "build with statusgen only, at --posts and ten times as many")
+	scale := flag.String("scale", "", "build with statusgen only each of these comma-separated `shapes`, alternating, e.g. spread250,spread500,spread1000")
 	work := flag.String("work", "", "keep the corpora and outputs in this `folder` (default: a temporary one, removed)")
 	floorSite := flag.String("floor", "", "run the floor once over the site in this `folder` and exit (used by compare itself)")
 	flag.Parse()
 	if *floorSite != "" {
 		if _, err := floor(*floorSite, 1); err != nil {
+			fmt.Fprintln(os.Stderr, "compare:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if *scale != "" {
+		if err := scaling(strings.Split(*scale, ","), *runs, *work); err != nil {
 			fmt.Fprintln(os.Stderr, "compare:", err)
 			os.Exit(1)
 		}
@@ -91,7 +99,7 @@ func run(shape corpus.Shape, runs int, linear bool, work string) error {
 			if err != nil {
 				return err
 			}
-			m, err := measure(runs, func(i int) *exec.Cmd { return statusgen(sg, site, n, i) })
+			m, err := measure(runs, func(i int) *exec.Cmd { return statusgen(sg, site, shape.Now(), n, i) })
 			if err != nil {
 				return err
 			}
@@ -133,7 +141,7 @@ func run(shape corpus.Shape, runs int, linear bool, work string) error {
 				os.RemoveAll(out)
 				cmd = exec.Command(hugo, "--quiet", "--source", hsite, "--destination", out)
 			case "statusgen":
-				cmd = statusgen(sg, site, posts, i)
+				cmd = statusgen(sg, site, shape.Now(), posts, i)
 			case "floor":
 				// A process of its own, measured as the tools are: its
 				// start, its walk and its heap growing from nothing count.
@@ -179,8 +187,59 @@ func run(shape corpus.Shape, runs int, linear bool, work string) error {
 	return nil
 }
 
+// scaling builds each shape in turn, runs times over, and prints each one's
+// median, its peak RSS and its ratio to the shape before: how time grows
+// with the regions, the services or the posts.
+func scaling(names []string, runs int, work string) error {
+	if work == "" {
+		dir, err := os.MkdirTemp("", "statusgen-compare-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		work = dir
+	}
+	sg := filepath.Join(work, "statusgen")
+	if out, err := exec.Command("go", "build", "-o", sg, ".").CombinedOutput(); err != nil {
+		return fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	fmt.Printf("machine: %d cores, %s; %s\n", runtime.NumCPU(), cpuName(), runtime.Version())
+	sites := make([]string, len(names))
+	for i, name := range names {
+		shape, ok := corpus.Shapes[name]
+		if !ok {
+			return fmt.Errorf("no shape %q; use some of %s", name, strings.Join(corpus.ShapeNames(), ", "))
+		}
+		site, err := makeCorpus(work, shape)
+		if err != nil {
+			return err
+		}
+		sites[i] = site
+	}
+	times := make([][]time.Duration, len(names))
+	rss := make([]int64, len(names))
+	for i := range runs { // alternating, so that all see the same machine
+		for j, name := range names {
+			took, peak, err := timed(statusgen(sg, sites[j], corpus.Shapes[name].Now(), j, i))
+			if err != nil {
+				return err
+			}
+			times[j], rss[j] = append(times[j], took), max(rss[j], peak)
+		}
+	}
+	for j, name := range names {
+		m := median(times[j])
+		line := fmt.Sprintf("%-11s median %v of %v, peak RSS %d MiB", name+":", m.Round(time.Millisecond), rounded(times[j]), rss[j]>>20)
+		if j > 0 {
+			line += fmt.Sprintf("; %.2f× %s", float64(m)/float64(median(times[j-1])), names[j-1])
+		}
+		fmt.Println(line)
+	}
+	return nil
+}
+
 func makeCorpus(work string, shape corpus.Shape) (string, error) {
-	site := filepath.Join(work, fmt.Sprintf("site-%d-%d-%d-%d", shape.Posts, shape.Regions, shape.Services, shape.BodyBytes))
+	site := filepath.Join(work, fmt.Sprintf("site-%d-%d-%d-%d-%d-%d-%t", shape.Posts, shape.Regions, shape.Services, shape.BodyBytes, shape.RegionGroups, shape.ServiceGroups, shape.Spread))
 	if _, err := os.Stat(filepath.Join(site, "content")); err == nil {
 		return site, nil
 	}
@@ -190,10 +249,10 @@ func makeCorpus(work string, shape corpus.Shape) (string, error) {
 
 // statusgen builds the corpus into a fresh folder; --now puts every post in
 // the past whatever the day.
-func statusgen(sg, site string, n, i int) *exec.Cmd {
+func statusgen(sg, site string, now time.Time, n, i int) *exec.Cmd {
 	out := filepath.Join(filepath.Dir(site), fmt.Sprintf("sg-out%d-%d", n, i))
 	os.RemoveAll(out) // left by an earlier run in the same --work
-	return exec.Command(sg, "build", "--site", site, "--out", out, "--now", corpus.Last(n).Format(time.RFC3339))
+	return exec.Command(sg, "build", "--site", site, "--out", out, "--now", now.Format(time.RFC3339))
 }
 
 type measured struct {

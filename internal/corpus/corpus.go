@@ -9,6 +9,8 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -26,6 +28,14 @@ type Shape struct {
 	Table       bool    // every body holds a table as well
 	Maintenance float64 // share of incidents that are maintenance windows, 0 to 1
 	Seed        uint64  // the same shape and seed give the same site
+	// Groups of regions and of services in site.yaml, members split
+	// evenly; with region groups, one incident in ten names a group.
+	RegionGroups  int
+	ServiceGroups int
+	// Spread: instead of Posts, the example's posts, each naming every
+	// region (region: all), over Regions regions and the example's three
+	// services.
+	Spread bool
 }
 
 // Shapes are the corpus shapes the benchmarks measure, by name.
@@ -39,8 +49,15 @@ var Shapes = map[string]Shape{
 	"table": {Posts: 10000, Regions: 10, Services: 20, BodyBytes: 4600, Rich: true, Table: true},
 	// Few regions and services, long incidents, a fifth of them maintenance.
 	"long": {Posts: 10000, Regions: 3, Services: 4, MinUpdates: 8, MaxUpdates: 20, BodyBytes: 800, Maintenance: 0.2},
-	// Many regions and services, short incidents and bodies.
-	"wide": {Posts: 2000, Regions: 60, Services: 200, MinUpdates: 2, MaxUpdates: 2, BodyBytes: 300},
+	// A cloud's size: 60 regions in 6 groups, 200 services in 12 groups,
+	// incidents of 2 updates, short bodies.
+	"wide": {Posts: 2000, Regions: 60, Services: 200, MinUpdates: 2, MaxUpdates: 2, BodyBytes: 300, RegionGroups: 6, ServiceGroups: 12},
+	// The same without groups.
+	"flat": {Posts: 2000, Regions: 60, Services: 200, MinUpdates: 2, MaxUpdates: 2, BodyBytes: 300},
+	// The example's posts for every one of 250, 500 and 1,000 regions.
+	"spread250":  {Regions: 250, Spread: true},
+	"spread500":  {Regions: 500, Spread: true},
+	"spread1000": {Regions: 1000, Spread: true},
 }
 
 // ShapeNames lists Shapes' names, sorted.
@@ -79,13 +96,19 @@ func WriteShape(dir string, s Shape) error {
 	if err := os.MkdirAll(filepath.Join(content, "posts"), 0o755); err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(content, "site.yaml"), []byte(siteYAML(s.Regions, s.Services)), 0o644); err != nil {
+	if s.Spread {
+		return writeSpread(content, s.Regions)
+	}
+	if err := os.WriteFile(filepath.Join(content, "site.yaml"), []byte(s.siteYAML()), 0o644); err != nil {
 		return err
 	}
 	t := Start
 	for i, inc := 0, 0; i < s.Posts; inc++ {
 		updates := s.MinUpdates + rng.IntN(s.MaxUpdates-s.MinUpdates+1)
 		region, service := fmt.Sprintf("r%d", rng.IntN(s.Regions)), fmt.Sprintf("s%d", rng.IntN(s.Services))
+		if s.RegionGroups > 0 && rng.IntN(10) == 0 {
+			region = fmt.Sprintf("g%d", rng.IntN(s.RegionGroups))
+		}
 		maintenance := rng.Float64() < s.Maintenance
 		for u := 0; u < updates && i < s.Posts; u, i = u+1, i+1 {
 			t = t.Add(time.Duration(10+rng.IntN(step(s.Posts)-10)) * time.Minute)
@@ -131,18 +154,82 @@ func (s Shape) withDefaults() Shape {
 // instant at which all of them are past.
 func Last(n int) time.Time { return Start.Add(time.Duration(n*step(n)) * time.Minute) }
 
-func siteYAML(regions, services int) string {
+func (s Shape) siteYAML() string {
 	var b strings.Builder
 	b.WriteString("title: Benchmark Status\nbase_url: https://status.example.com/\nregions:\n")
-	for i := range regions {
+	for i := range s.Regions {
 		fmt.Fprintf(&b, "  - id: r%d\n    name: Region %d\n", i, i)
 	}
 	b.WriteString("services:\n")
-	for i := range services {
+	for i := range s.Services {
 		fmt.Fprintf(&b, "  - id: s%d\n    name: Service %d\n", i, i)
 	}
+	groups(&b, "region_groups", "regions", "g", "Geography", "r", s.RegionGroups, s.Regions)
+	groups(&b, "service_groups", "services", "c", "Category", "s", s.ServiceGroups, s.Services)
 	return b.String()
 }
+
+// groups writes n groups of the members, split evenly in their order.
+func groups(b *strings.Builder, key, members, id, name, member string, n, count int) {
+	if n <= 0 {
+		return
+	}
+	fmt.Fprintf(b, "%s:\n", key)
+	for g := range n {
+		fmt.Fprintf(b, "  - id: %s%d\n    name: %s %d\n    %s: [", id, g, name, g, members)
+		for i := g * count / n; i < (g+1)*count/n; i++ {
+			if i > g*count/n {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(b, "%s%d", member, i)
+		}
+		b.WriteString("]\n")
+	}
+}
+
+// writeSpread writes the example's posts, each for every region, and a
+// site.yaml of that many regions and the example's services.
+func writeSpread(content string, regions int) error {
+	_, file, _, _ := runtime.Caller(0)
+	posts := filepath.Join(filepath.Dir(file), "..", "..", "content", "posts")
+	names, err := filepath.Glob(filepath.Join(posts, "*.md"))
+	if err != nil || len(names) == 0 {
+		return fmt.Errorf("the example's posts: none found in %s", posts)
+	}
+	var b strings.Builder
+	b.WriteString("title: Spread Status\nbase_url: https://status.example.com/\nregions:\n")
+	for i := range regions {
+		fmt.Fprintf(&b, "  - id: r%d\n    name: Region %d\n", i, i)
+	}
+	b.WriteString("services:\n  - id: psn\n    name: PlayStation Network\n  - id: store\n    name: PlayStation Store\n  - id: qriocity\n    name: Qriocity\n")
+	if err := os.WriteFile(filepath.Join(content, "site.yaml"), []byte(b.String()), 0o644); err != nil {
+		return err
+	}
+	region := regexp.MustCompile(`(?m)^region: .*$`)
+	for _, name := range names {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		data = region.ReplaceAll(data, []byte("region: all"))
+		if err := os.WriteFile(filepath.Join(content, "posts", filepath.Base(name)), data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Now is a build instant at which every post of the shape is past.
+func (s Shape) Now() time.Time {
+	if s.Spread {
+		return SpreadNow
+	}
+	return Last(s.Posts)
+}
+
+// SpreadNow is a build instant at which every post of a Spread shape is
+// past.
+var SpreadNow = time.Date(2012, 1, 1, 0, 0, 0, 0, time.UTC)
 
 func sentence(rng *rand.Rand, n int) string {
 	ws := make([]string, n)

@@ -34,6 +34,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fl.IntVar(&s.BodyBytes, "body", 0, "a body's length in bytes, about (default: the shape's)")
 	rich := fl.Bool("rich", false, "bodies with bold text, lists and several links")
 	table := fl.Bool("table", false, "a table in every body")
+	fl.IntVar(&s.RegionGroups, "region-groups", 0, "groups of regions (default: the shape's)")
+	fl.IntVar(&s.ServiceGroups, "service-groups", 0, "groups of services (default: the shape's)")
 	fl.Float64Var(&s.Maintenance, "maintenance", -1, "share of incidents that are maintenance, 0 to 1 (default: the shape's)")
 	seed := fl.Uint64("seed", 1, "the same seed gives the same site")
 	if err := fl.Parse(args); err != nil {
@@ -41,7 +43,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	base, ok := corpus.Shapes[*shape]
 	if *out == "" || fl.NArg() > 0 || !ok {
-		fmt.Fprintln(stderr, "usage: go run ./internal/mkcorpus --out FOLDER [--shape NAME] [--posts N] [--regions R] [--services S] [--body BYTES] [--rich] [--table] [--min-updates N] [--max-updates N] [--maintenance F] [--seed N]")
+		fmt.Fprintln(stderr, "usage: go run ./internal/mkcorpus --out FOLDER [--shape NAME] [--posts N] [--regions R] [--services S] [--body BYTES] [--rich] [--table] [--min-updates N] [--max-updates N] [--maintenance F] [--region-groups N] [--service-groups N] [--seed N]")
 		return 2
 	}
 	s = merge(base, s)
@@ -54,7 +56,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "mkcorpus:", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "%s: %d posts, %d regions, %d services; all past at %s\n", *out, s.Posts, s.Regions, s.Services, corpus.Last(s.Posts).Format("2006-01-02T15:04:05Z07:00"))
+	fmt.Fprintf(stdout, "%s: %d posts, %d regions, %d services; all past at %s\n", *out, s.Posts, s.Regions, s.Services, s.Now().Format("2006-01-02T15:04:05Z07:00"))
 	return 0
 }
 
@@ -72,6 +74,8 @@ func merge(base, given corpus.Shape) corpus.Shape {
 	base.MinUpdates = pick(given.MinUpdates, base.MinUpdates)
 	base.MaxUpdates = pick(given.MaxUpdates, base.MaxUpdates)
 	base.BodyBytes = pick(given.BodyBytes, base.BodyBytes)
+	base.RegionGroups = pick(given.RegionGroups, base.RegionGroups)
+	base.ServiceGroups = pick(given.ServiceGroups, base.ServiceGroups)
 	if given.Maintenance >= 0 {
 		base.Maintenance = given.Maintenance
 	}
