@@ -108,9 +108,9 @@ func (p *Page) Problems() []Problem {
 // page. Without groups a page has one section, whose Group is nil.
 type Section struct {
 	Group   *status.Group
-	Dir     string         // the group's page below the base URL; "" without a group
-	State   status.State   // worst in the section
-	Open    bool           // shown unfolded: something is not operational, or there is little to show
+	Dir     string           // the group's page below the base URL; "" without a group
+	State   status.State     // worst in the section
+	Open    bool             // shown unfolded: something is not operational, or there is little to show
 	Regions []*status.Region // overview and service pages
 	States  []status.State   // beside Regions: the region's state, or the pair's on a service page
 	Rows    []Row            // region pages

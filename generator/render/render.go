@@ -31,7 +31,7 @@ type Build struct {
 	history      func() []historyPage
 	historyIndex func() map[string]int // each history page's place, by folder
 	recent       *atomic.Int64         // the most recent incidents a page asked for
-	langs        sync.Map // *status.Post -> the language its words are in
+	langs        sync.Map              // *status.Post -> the language its words are in
 	pairsOnce    sync.Once
 	pairs        int // the site's pairs, counted once
 }
