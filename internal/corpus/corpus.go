@@ -36,6 +36,9 @@ type Shape struct {
 	// region (region: all), over Regions regions and the example's three
 	// services.
 	Spread bool
+	// Live: the build instant is an hour after the last post, so that
+	// the 90 days of history are full, instead of Last(Posts).
+	Live bool
 }
 
 // Shapes are the corpus shapes the benchmarks measure, by name.
@@ -51,9 +54,9 @@ var Shapes = map[string]Shape{
 	"long": {Posts: 10000, Regions: 3, Services: 4, MinUpdates: 8, MaxUpdates: 20, BodyBytes: 800, Maintenance: 0.2},
 	// A cloud's size: 60 regions in 6 groups, 200 services in 12 groups,
 	// incidents of 2 updates, short bodies.
-	"wide": {Posts: 2000, Regions: 60, Services: 200, MinUpdates: 2, MaxUpdates: 2, BodyBytes: 300, RegionGroups: 6, ServiceGroups: 12},
+	"wide": {Posts: 2000, Regions: 60, Services: 200, MinUpdates: 2, MaxUpdates: 2, BodyBytes: 300, RegionGroups: 6, ServiceGroups: 12, Live: true},
 	// The same without groups.
-	"flat": {Posts: 2000, Regions: 60, Services: 200, MinUpdates: 2, MaxUpdates: 2, BodyBytes: 300},
+	"flat": {Posts: 2000, Regions: 60, Services: 200, MinUpdates: 2, MaxUpdates: 2, BodyBytes: 300, Live: true},
 	// The example's posts for every one of 250, 500 and 1,000 regions.
 	"spread250":  {Regions: 250, Spread: true},
 	"spread500":  {Regions: 500, Spread: true},
@@ -91,7 +94,6 @@ func Write(dir string, n, regions, services int, seed uint64) error {
 // WriteShape creates dir/content with site.yaml and the posts of s.
 func WriteShape(dir string, s Shape) error {
 	s = s.withDefaults()
-	rng := rand.New(rand.NewPCG(s.Seed, 1))
 	content := filepath.Join(dir, "content")
 	if err := os.MkdirAll(filepath.Join(content, "posts"), 0o755); err != nil {
 		return err
@@ -102,6 +104,20 @@ func WriteShape(dir string, s Shape) error {
 	if err := os.WriteFile(filepath.Join(content, "site.yaml"), []byte(s.siteYAML()), 0o644); err != nil {
 		return err
 	}
+	return s.each(func(i int, text string, _ time.Time) error {
+		name := filepath.Join(content, "posts", fmt.Sprintf("%04d", i/1000), fmt.Sprintf("p%06d.md", i))
+		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(name, []byte(text), 0o644)
+	})
+}
+
+// each makes the posts of s in order and hands each to post with its
+// number and timestamp.
+func (s Shape) each(post func(i int, text string, t time.Time) error) error {
+	s = s.withDefaults()
+	rng := rand.New(rand.NewPCG(s.Seed, 1))
 	t := Start
 	for i, inc := 0, 0; i < s.Posts; inc++ {
 		updates := s.MinUpdates + rng.IntN(s.MaxUpdates-s.MinUpdates+1)
@@ -125,11 +141,7 @@ func WriteShape(dir string, s Shape) error {
 			}
 			text := fmt.Sprintf("---\ntitle: %s\nregion: %s\nservice: %s\nstate: %s\ntimestamp: %s\nincident: inc-%d\n%s---\n%s",
 				sentence(rng, 6), region, service, state, t.Format(time.RFC3339), inc, extra, s.body(rng))
-			name := filepath.Join(content, "posts", fmt.Sprintf("%04d", i/1000), fmt.Sprintf("p%06d.md", i))
-			if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-				return err
-			}
-			if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
+			if err := post(i, text, t); err != nil {
 				return err
 			}
 		}
@@ -221,8 +233,13 @@ func writeSpread(content string, regions int) error {
 
 // Now is a build instant at which every post of the shape is past.
 func (s Shape) Now() time.Time {
-	if s.Spread {
+	switch {
+	case s.Spread:
 		return SpreadNow
+	case s.Live:
+		var last time.Time
+		s.each(func(_ int, _ string, t time.Time) error { last = t; return nil })
+		return last.Add(time.Hour)
 	}
 	return Last(s.Posts)
 }

@@ -56,7 +56,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "mkcorpus:", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "%s: %d posts, %d regions, %d services; all past at %s\n", *out, s.Posts, s.Regions, s.Services, s.Now().Format("2006-01-02T15:04:05Z07:00"))
+	what := fmt.Sprintf("%d posts, %d regions, %d services", s.Posts, s.Regions, s.Services)
+	if s.Spread {
+		what = fmt.Sprintf("the example's posts for each of %d regions", s.Regions)
+	}
+	fmt.Fprintf(stdout, "%s: %s; all past at %s\n", *out, what, s.Now().Format("2006-01-02T15:04:05Z07:00"))
 	return 0
 }
 

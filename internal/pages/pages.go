@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"regexp"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
@@ -23,6 +24,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"statusgen/generator/build"
+	"statusgen/internal/corpus"
 )
 
 // Root returns the repository's root folder, the nearest one upwards
@@ -48,7 +50,48 @@ func Root() (string, error) {
 // folder out, for baseURL ("" keeps site.yaml's).
 func BuildExample(root, out string, now time.Time, baseURL string) error {
 	repo := os.DirFS(root)
-	_, err := build.Generate(build.Options{Site: repo, Defaults: repo, Now: now, BaseURL: baseURL}, func(p string, data []byte) error {
+	return write(build.Options{Site: repo, Defaults: repo, Now: now, BaseURL: baseURL}, out)
+}
+
+// LargeShape is the generated site the page tests check besides the
+// example: 60 regions in 6 groups by 200 services in 12, 1,000 incidents.
+const LargeShape = "wide"
+
+// open are posts added to the large site so that its pages show problems
+// at the build instant: a region group down for one service, a service
+// group degraded in one region and a maintenance, all begun before it.
+var open = []string{
+	"title: Sign-in fails across Geography 1\nregion: g1\nservice: s5\nstate: major_outage\nincident: open-g1-s5\ntimestamp: -3h",
+	"title: Slow responses for Category 2 in Region 0\nregion: r0\nservice: c2\nstate: partial_outage\nincident: open-r0-c2\ntimestamp: -2h",
+	"title: Storage upgrade in Region 3\nregion: r3\nservice: s7\nstate: maintenance\nincident: open-r3-s7\ntimestamp: -1h\nuntil: +4h",
+}
+
+// BuildLarge writes the LargeShape site into the folder site, with the
+// open posts, and builds it into out at the instant it returns.
+func BuildLarge(root, site, out string) (time.Time, error) {
+	shape := corpus.Shapes[LargeShape]
+	if err := corpus.WriteShape(site, shape); err != nil {
+		return time.Time{}, err
+	}
+	now := shape.Now()
+	at := regexp.MustCompile(`(timestamp|until): ([-+]\w+)`)
+	for i, post := range open {
+		post = at.ReplaceAllStringFunc(post, func(m string) string {
+			parts := at.FindStringSubmatch(m)
+			d, _ := time.ParseDuration(parts[2])
+			return parts[1] + ": " + now.Add(d).Format(time.RFC3339)
+		})
+		name := filepath.Join(site, "content", "posts", fmt.Sprintf("open-%d.md", i))
+		if err := os.WriteFile(name, []byte("---\n"+post+"\n---\nWe are looking into it.\n"), 0o644); err != nil {
+			return now, err
+		}
+	}
+	return now, write(build.Options{Site: os.DirFS(site), Defaults: os.DirFS(root), Now: now}, out)
+}
+
+// write builds the site of o into the folder out.
+func write(o build.Options, out string) error {
+	_, err := build.Generate(o, func(p string, data []byte) error {
 		name := filepath.Join(out, filepath.FromSlash(p))
 		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 			return err

@@ -63,24 +63,6 @@ func example(t *testing.T) (root string, sites []string) {
 // TestValidHTML runs the Nu Html Checker on every page of the example.
 func TestValidHTML(t *testing.T) {
 	root, sites := example(t)
-	java, err := exec.LookPath("java")
-	need(t, "java", err)
-	jar := filepath.Join(root, "node_modules/vnu-jar/build/dist/vnu.jar")
-	_, err = os.Stat(jar)
-	need(t, "the npm package vnu-jar (npm ci)", err)
-	cmd := exec.Command(java, append([]string{"-jar", jar, "--format", "json", "--errors-only", "--skip-non-html"}, sites...)...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr // vnu writes its JSON report to stderr
-	runErr := cmd.Run()
-	var report struct {
-		Messages []struct {
-			Type, URL, Message, Extract string
-			LastLine                    int
-		}
-	}
-	if err := json.Unmarshal(stderr.Bytes(), &report); err != nil {
-		t.Fatalf("vnu: %v (%v)\n%s", err, runErr, stderr.String())
-	}
 	pages := 0
 	for _, site := range sites {
 		filepath.WalkDir(site, func(p string, d os.DirEntry, err error) error {
@@ -92,6 +74,31 @@ func TestValidHTML(t *testing.T) {
 	}
 	if pages < 2*12 {
 		t.Fatalf("only %d pages built", pages)
+	}
+	validate(t, root, sites...)
+}
+
+// validate runs the Nu Html Checker on the given HTML files and folders
+// and fails the test for every error it reports.
+func validate(t *testing.T, root string, files ...string) {
+	t.Helper()
+	java, err := exec.LookPath("java")
+	need(t, "java", err)
+	jar := filepath.Join(root, "node_modules/vnu-jar/build/dist/vnu.jar")
+	_, err = os.Stat(jar)
+	need(t, "the npm package vnu-jar (npm ci)", err)
+	cmd := exec.Command(java, append([]string{"-jar", jar, "--format", "json", "--errors-only", "--skip-non-html"}, files...)...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr // vnu writes its JSON report to stderr
+	runErr := cmd.Run()
+	var report struct {
+		Messages []struct {
+			Type, URL, Message, Extract string
+			LastLine                    int
+		}
+	}
+	if err := json.Unmarshal(stderr.Bytes(), &report); err != nil {
+		t.Fatalf("vnu: %v (%v)\n%s", err, runErr, stderr.String())
 	}
 	for _, m := range report.Messages {
 		t.Errorf("%s:%d: %s: %s\n\t%s", strings.TrimPrefix(m.URL, "file:"), m.LastLine, m.Type, m.Message, m.Extract)
@@ -106,16 +113,22 @@ func TestValidHTML(t *testing.T) {
 func TestPageWeight(t *testing.T) {
 	_, sites := example(t)
 	for _, site := range sites {
-		page := must(os.ReadFile(filepath.Join(site, "index.html")))
-		css := regexp.MustCompile(`<link rel="stylesheet" href="/([^"]+)"`).FindSubmatch(page)
-		if css == nil {
-			t.Fatal("index.html links no stylesheet")
-		}
-		total := gzipped(t, page) + gzipped(t, must(os.ReadFile(filepath.Join(site, string(css[1])))))
-		if total > 14*1024 {
-			t.Errorf("%s: index.html and its CSS are %d bytes gzipped, over 14 KB", site, total)
+		if _, gz := weigh(t, site, "index.html"); gz > 14*1024 {
+			t.Errorf("%s: index.html and its CSS are %d bytes gzipped, over 14 KB", site, gz)
 		}
 	}
+}
+
+// weigh returns the size of the site's page, and that of the page and
+// its stylesheet gzipped.
+func weigh(t *testing.T, site, page string) (raw, gz int) {
+	t.Helper()
+	data := must(os.ReadFile(filepath.Join(site, page)))
+	css := regexp.MustCompile(`<link rel="stylesheet" href="/([^"]+)"`).FindSubmatch(data)
+	if css == nil {
+		t.Fatalf("%s links no stylesheet", page)
+	}
+	return len(data), gzipped(t, data) + gzipped(t, must(os.ReadFile(filepath.Join(site, string(css[1])))))
 }
 
 // TestNoScript: the pages and images work with JavaScript off, as they
@@ -225,29 +238,41 @@ func (b *browser) take() (errors, requests []string) {
 // checks that no page logs an error or asks another host for anything.
 func TestAccessible(t *testing.T) {
 	root, sites := example(t)
-	axe, err := os.ReadFile(filepath.Join(root, "node_modules/axe-core/axe.min.js"))
-	need(t, "the npm package axe-core (npm ci)", err)
+	axe := axeScript(t, root)
 	b := newBrowser(t)
 	for i, site := range sites {
 		srv := Serve(site)
 		defer srv.Close()
 		for _, page := range checked {
 			for _, v := range Views {
-				name := fmt.Sprintf("%s /%s %s", instants[i][:10], page, v)
-				b.visit(t, name, srv.URL+"/"+page, v)
-				found, err := chromedp.Run(b.ctx, Axe(string(axe)))
-				if err != nil {
-					t.Fatalf("%s: axe: %v", name, err)
-				}
-				for _, f := range found {
-					for _, n := range f.Nodes {
-						t.Errorf("%s: %s (%s, %s) at %v: %s", name, f.ID, f.Impact, f.Help, n.Target, n.Summary)
-					}
-				}
-				b.check(t, name, srv.URL)
+				b.accessible(t, axe, fmt.Sprintf("%s /%s %s", instants[i][:10], page, v), srv.URL, page, v)
 			}
 		}
 	}
+}
+
+func axeScript(t *testing.T, root string) string {
+	t.Helper()
+	axe, err := os.ReadFile(filepath.Join(root, "node_modules/axe-core/axe.min.js"))
+	need(t, "the npm package axe-core (npm ci)", err)
+	return string(axe)
+}
+
+// accessible opens the page of the site served at base as v shows it and
+// fails the test for what axe-core finds and what check finds.
+func (b *browser) accessible(t *testing.T, axe, name, base, page string, v View) {
+	t.Helper()
+	b.visit(t, name, base+"/"+page, v)
+	found, err := chromedp.Run(b.ctx, Axe(axe))
+	if err != nil {
+		t.Fatalf("%s: axe: %v", name, err)
+	}
+	for _, f := range found {
+		for _, n := range f.Nodes {
+			t.Errorf("%s: %s (%s, %s) at %v: %s", name, f.ID, f.Impact, f.Help, n.Target, n.Summary)
+		}
+	}
+	b.check(t, name, base)
 }
 
 // check fails the test for errors the tab logged, requests to hosts other
@@ -276,8 +301,6 @@ func (b *browser) check(t *testing.T, name, site string) {
 func TestNarrow(t *testing.T) {
 	_, sites := example(t)
 	b := newBrowser(t)
-	const wider = `[...document.querySelectorAll("*")].filter(e => !e.closest(".vh") && e.clientWidth > 1 &&
-		e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX != "visible").map(e => e.tagName + "." + e.className)`
 	for i, site := range sites {
 		srv := Serve(site)
 		defer srv.Close()
@@ -286,27 +309,39 @@ func TestNarrow(t *testing.T) {
 				return nil
 			}
 			rel := strings.TrimSuffix(filepath.ToSlash(must(filepath.Rel(site, p))), "index.html")
-			for _, dark := range []bool{false, true} {
-				v := View{320, dark}
-				name := fmt.Sprintf("%s /%s %s", instants[i][:10], rel, v)
-				b.visit(t, name, srv.URL+"/"+rel, v)
-				wide, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if wide > v.Width {
-					t.Errorf("%s: the page is %d px wide and scrolls sideways", name, wide)
-				}
-				boxes, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](wider))
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, box := range boxes {
-					t.Errorf("%s: %s scrolls sideways", name, box)
-				}
-				b.check(t, name, srv.URL)
-			}
+			b.narrow(t, instants[i][:10], srv.URL, rel)
 			return nil
 		})
+	}
+}
+
+// wider lists the boxes on the page that scroll sideways.
+const wider = `[...document.querySelectorAll("*")].filter(e => !e.closest(".vh") && e.clientWidth > 1 &&
+	e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX != "visible").map(e => e.tagName + "." + e.className)`
+
+// narrow opens the page of the site served at base 320 px wide, light
+// and dark, and fails the test if the page or a box in it scrolls
+// sideways, or check finds something.
+func (b *browser) narrow(t *testing.T, label, base, page string) {
+	t.Helper()
+	for _, dark := range []bool{false, true} {
+		v := View{320, dark}
+		name := fmt.Sprintf("%s /%s %s", label, page, v)
+		b.visit(t, name, base+"/"+page, v)
+		wide, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if wide > v.Width {
+			t.Errorf("%s: the page is %d px wide and scrolls sideways", name, wide)
+		}
+		boxes, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](wider))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, box := range boxes {
+			t.Errorf("%s: %s scrolls sideways", name, box)
+		}
+		b.check(t, name, base)
 	}
 }

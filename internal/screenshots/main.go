@@ -3,6 +3,10 @@
 // files, so that anyone can look at the pages without a browser at hand:
 //
 //	go run ./internal/screenshots --out shots
+//	go run ./internal/screenshots --out shots --large
+//
+// With --large it shows the generated site of 60 regions by 200 services
+// the page tests check (pages.BuildLarge) instead.
 //
 // It needs Chromium (the Debian package chromium, or STATUSGEN_CHROMIUM).
 package main
@@ -27,21 +31,31 @@ var shots = []struct{ name, path string }{
 	{"psn", "services/psn/"},
 }
 
+// largeShots are the pages of the large site shown.
+var largeShots = []struct{ name, path string }{
+	{"large-overview", ""},
+	{"large-region", "regions/r0/"},
+	{"large-service", "services/s5/"},
+	{"large-region-group", "regions/g1/"},
+	{"large-service-group", "services/c2/"},
+}
+
 func main() {
 	out := flag.String("out", "", "write the PNG files into this `folder` (made if missing)")
 	at := flag.String("now", "2011-05-20T00:00:00Z", "show the example as of this RFC 3339 `time`")
+	large := flag.Bool("large", false, "show the generated large site instead of the example (--now is ignored)")
 	flag.Parse()
 	if *out == "" || flag.NArg() > 0 {
 		fmt.Fprintln(os.Stderr, "usage: go run ./internal/screenshots --out FOLDER [--now TIME]")
 		os.Exit(2)
 	}
-	if err := run(*out, *at); err != nil {
+	if err := run(*out, *at, *large); err != nil {
 		fmt.Fprintln(os.Stderr, "screenshots:", err)
 		os.Exit(1)
 	}
 }
 
-func run(out, at string) error {
+func run(out, at string, large bool) error {
 	now, err := time.Parse(time.RFC3339, at)
 	if err != nil {
 		return fmt.Errorf("--now: %v", err)
@@ -54,8 +68,16 @@ func run(out, at string) error {
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(site)
-	if err := pages.BuildExample(root, site, now, ""); err != nil {
+	defer os.RemoveAll(site) // the temporary folder, whatever site names below
+	shown := shots
+	if large {
+		shown = largeShots
+		_, err = pages.BuildLarge(root, filepath.Join(site, "site"), filepath.Join(site, "public"))
+		site = filepath.Join(site, "public")
+	} else {
+		err = pages.BuildExample(root, site, now, "")
+	}
+	if err != nil {
 		return err
 	}
 	srv := pages.Serve(site)
@@ -72,7 +94,7 @@ func run(out, at string) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
-	for _, s := range shots {
+	for _, s := range shown {
 		for _, v := range pages.Views {
 			if _, err := chromedp.Run(tab, pages.Open(srv.URL+"/"+s.path, v)); err != nil {
 				return err
