@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -340,4 +341,46 @@ func statusgenCmd(args ...string) *exec.Cmd {
 	cmd := exec.Command(os.Args[0], args...)
 	cmd.Env = append(os.Environ(), "STATUSGEN_RUN_MAIN=1")
 	return cmd
+}
+
+// TestReadmeLargeExample runs the README's commands for the large example,
+// with its folder moved to a temporary one: mkcorpus prints the instant the
+// build command uses, and the build makes the group pages.
+func TestReadmeLargeExample(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compiles and builds a large site")
+	}
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mk := regexp.MustCompile(`(?m)^go run (\./internal/mkcorpus .*)$`).FindSubmatch(readme)
+	bld := regexp.MustCompile(`(?m)^go run \. (build --site examples/large .*)$`).FindSubmatch(readme)
+	if mk == nil || bld == nil {
+		t.Fatal("the README's large example commands are not found")
+	}
+	dir := filepath.Join(t.TempDir(), "large")
+	args := func(line []byte) []string {
+		return strings.Fields(strings.ReplaceAll(string(line), "examples/large", dir))
+	}
+	cmd := exec.Command("go", append([]string{"run"}, args(mk[1])...)...)
+	cmd.Stderr = os.Stderr
+	printed, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s: %v", mk[1], err)
+	}
+	build := args(bld[1])
+	now := build[slices.Index(build, "--now")+1]
+	if !strings.Contains(string(printed), "all past at "+now+"\n") {
+		t.Errorf("mkcorpus printed %q; the README builds at %s", printed, now)
+	}
+	var stderr strings.Builder
+	if code := run(build, io.Discard, &stderr); code != 0 {
+		t.Fatalf("statusgen %s: exit %d\n%s", bld[1], code, stderr.String())
+	}
+	for _, page := range []string{"index.html", "regions/g0/index.html", "services/c11/index.html", "regions/g5/feed.xml", "badges/services/c0.svg"} {
+		if _, err := os.Stat(filepath.Join(dir, "public", page)); err != nil {
+			t.Errorf("the large example has no %s", page)
+		}
+	}
 }
