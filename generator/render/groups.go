@@ -1,7 +1,9 @@
 package render
 
 import (
+	"html/template"
 	"slices"
+	"strings"
 
 	"statusgen/generator/status"
 )
@@ -199,6 +201,10 @@ type Head struct {
 type MatrixRow struct {
 	Head
 	Cells []Cell
+	// CellsHTML is the cells as the default layout shows them: a group
+	// page holds thousands, and each made by the template costs a dozen
+	// calls by reflection.
+	CellsHTML template.HTML
 }
 
 // Matrix returns the grid of a group page: its regions × the services
@@ -225,7 +231,7 @@ func (p *Page) Matrix() Matrix {
 			return !slices.ContainsFunc(services, func(v *status.Service) bool { return r.Offers(v.ID) })
 		})
 	}
-	m := Matrix{}
+	m := &Matrix{}
 	if len(services) <= len(regions) {
 		m.Corner = p.must("region")
 		for _, v := range services {
@@ -238,7 +244,8 @@ func (p *Page) Matrix() Matrix {
 			}
 			m.Rows = append(m.Rows, row)
 		}
-		return m
+		p.cellsHTML(m)
+		return *m
 	}
 	m.Corner = p.must("service")
 	for _, r := range regions {
@@ -251,5 +258,35 @@ func (p *Page) Matrix() Matrix {
 		}
 		m.Rows = append(m.Rows, row)
 	}
-	return m
+	p.cellsHTML(m)
+	return *m
+}
+
+// cellsHTML writes each row's cells as the "state" partial and the
+// default layout would, each distinct cell escaped once.
+func (p *Page) cellsHTML(m *Matrix) {
+	shown := make([]string, len(stateClasses)+1) // by state; the last: not offered
+	for s := range stateClasses {
+		mark := p.Mark(status.State(s))
+		shown[s] = `<span class="state ` + template.HTMLEscaper(mark.Class) + `"><span class="icon" aria-hidden="true">` +
+			template.HTMLEscaper(mark.Icon) + `</span> ` + template.HTMLEscaper(mark.Text) + `</span>`
+	}
+	shown[len(stateClasses)] = `<span class="na">` + template.HTMLEscaper(p.must("not_offered")) + `</span>`
+	opens := make([]string, len(m.Cols))
+	for i, c := range m.Cols {
+		opens[i] = "\n<td data-label=\"" + template.HTMLEscaper(c.Name) + "\">"
+	}
+	for i := range m.Rows {
+		var b strings.Builder
+		for j, c := range m.Rows[i].Cells {
+			b.WriteString(opens[j])
+			if c.Offered {
+				b.WriteString(shown[c.State])
+			} else {
+				b.WriteString(shown[len(stateClasses)])
+			}
+			b.WriteString("</td>")
+		}
+		m.Rows[i].CellsHTML = template.HTML(b.String())
+	}
 }

@@ -140,14 +140,15 @@ func (p *Page) Rows() []Row {
 	// Services without an incident in the window show the same days: on a
 	// region of two hundred services most do.
 	var calm *Row
+	from := status.WindowStart(p.Status.Now, p.Region.Location, status.HistoryDays)
 	for _, id := range p.Region.Services {
 		pair := status.Pair{Region: p.Region.ID, Service: id}
-		days := p.Status.History(pair, p.Region.Location, status.HistoryDays)
-		quiet := !slices.ContainsFunc(days, func(d status.Day) bool { return d.Worst != status.Operational })
-		if quiet && calm != nil {
-			rows = append(rows, Row{p.Site.Service(id), p.Status.Current(pair), days, calm.Bars, calm.BarsHTML, calm.Uptime, calm.Quiet})
+		if calm != nil && p.Status.Calm(pair, from) { // its days are the calm row's
+			rows = append(rows, Row{p.Site.Service(id), status.Operational, calm.Days, calm.Bars, calm.BarsHTML, calm.Uptime, calm.Quiet})
 			continue
 		}
+		days := p.Status.History(pair, p.Region.Location, status.HistoryDays)
+		quiet := !slices.ContainsFunc(days, func(d status.Day) bool { return d.Worst != status.Operational })
 		bars := make([]Bar, len(days))
 		var html strings.Builder
 		for i, d := range days {

@@ -33,6 +33,20 @@ func (st *Status) History(p Pair, loc *time.Location, n int) []Day {
 	return days
 }
 
+// Calm reports whether the pair has been operational all the time since
+// from: what History would show as days all operational, found without
+// making the days.
+func (st *Status) Calm(p Pair, from time.Time) bool {
+	segs := st.timelines[p]
+	i := len(segs) - 1
+	for ; i >= 0 && segs[i].From.After(from); i-- {
+		if segs[i].State != Operational {
+			return false
+		}
+	}
+	return i < 0 || segs[i].State == Operational
+}
+
 // WindowStart is the midnight, in loc, that begins the last n days up to
 // and including the day of now.
 func WindowStart(now time.Time, loc *time.Location, n int) time.Time {

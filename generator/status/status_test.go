@@ -3,6 +3,7 @@ package status_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -348,5 +349,37 @@ func TestFuturePosts(t *testing.T) {
 		if p.Name == "planned" {
 			t.Error("a future post that is not maintenance is public before its time")
 		}
+	}
+}
+
+// TestCalmAgreesWithHistory: Calm says a pair was operational all along
+// exactly when History shows no day worse than operational, at instants
+// before, inside, at the edges of and after an outage, and for a pair
+// with no post.
+func TestCalmAgreesWithHistory(t *testing.T) {
+	c := site(t, map[string]string{
+		"a": post("na", "psn", "major_outage", "2011-05-10T06:00:00Z"),
+		"b": post("na", "psn", "operational", "2011-05-12T00:00:00Z"),
+		"c": post("na", "store", "operational", "2011-05-01T00:00:00Z"),
+	})
+	calm := 0
+	for _, now := range []string{"2011-05-09T00:00:00Z", "2011-05-10T06:00:00Z", "2011-05-11T00:00:00Z", "2011-05-12T00:00:00Z",
+		"2011-08-08T00:00:00Z", "2011-08-09T23:59:59Z", "2011-08-10T00:00:00Z", "2011-08-11T00:00:00Z", "2011-12-01T00:00:00Z"} {
+		st := derive(t, c, now)
+		for _, p := range []status.Pair{{Region: "na", Service: "psn"}, {Region: "na", Service: "store"}, {Region: "eu", Service: "psn"}} {
+			for _, n := range []int{1, 3, status.HistoryDays} {
+				days := st.History(p, time.UTC, n)
+				quiet := !slices.ContainsFunc(days, func(d status.Day) bool { return d.Worst != status.Operational })
+				if got := st.Calm(p, status.WindowStart(st.Now, time.UTC, n)); got != quiet {
+					t.Errorf("at %s, %v over %d days: Calm = %v, History quiet = %v", now, p, n, got, quiet)
+				}
+				if quiet {
+					calm++
+				}
+			}
+		}
+	}
+	if calm == 0 || calm == 9*3*3 {
+		t.Errorf("%d of %d cases calm: the cases test nothing", calm, 9*3*3)
 	}
 }
