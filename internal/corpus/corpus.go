@@ -57,6 +57,10 @@ var Shapes = map[string]Shape{
 	"wide": {Posts: 2000, Regions: 60, Services: 200, MinUpdates: 2, MaxUpdates: 2, BodyBytes: 300, RegionGroups: 6, ServiceGroups: 12, Live: true},
 	// The same without groups.
 	"flat": {Posts: 2000, Regions: 60, Services: 200, MinUpdates: 2, MaxUpdates: 2, BodyBytes: 300, Live: true},
+	// Half the regions: the size of the first report of slow builds.
+	"wide30": {Posts: 2000, Regions: 30, Services: 200, MinUpdates: 2, MaxUpdates: 2, BodyBytes: 300, Live: true},
+	// The other way round: 1,000 regions in 25 groups, 12 services.
+	"tall": {Posts: 2000, Regions: 1000, Services: 12, MinUpdates: 2, MaxUpdates: 2, BodyBytes: 300, RegionGroups: 25, Live: true},
 	// The example's posts for every one of 250, 500 and 1,000 regions.
 	"spread250":  {Regions: 250, Spread: true},
 	"spread500":  {Regions: 500, Spread: true},
