@@ -284,6 +284,28 @@ func (sc Scope) Touches(p *Post) bool {
 	return true
 }
 
+// indexTouching lists each region's and each service's incidents, in the
+// order of st.Incidents.
+func (st *Status) indexTouching() touching {
+	t := touching{map[string][]*Incident{}, map[string][]*Incident{}}
+	add := func(m map[string][]*Incident, id string, inc *Incident) {
+		if l := m[id]; len(l) == 0 || l[len(l)-1] != inc {
+			m[id] = append(l, inc)
+		}
+	}
+	for _, inc := range st.Incidents {
+		for _, p := range inc.Posts {
+			for _, r := range p.Regions {
+				add(t.regions, r, inc)
+			}
+			for _, v := range p.Services {
+				add(t.services, v, inc)
+			}
+		}
+	}
+	return t
+}
+
 // Views returns the incidents touching the scope, newest first. They are
 // worked out once per scope and build, as many pages ask.
 func (st *Status) Views(sc Scope) []*IncidentView {
@@ -291,7 +313,16 @@ func (st *Status) Views(sc Scope) []*IncidentView {
 		return v.([]*IncidentView)
 	}
 	var out []*IncidentView
-	for _, inc := range st.Incidents {
+	candidates := st.Incidents
+	if sc.Group == nil {
+		switch {
+		case sc.Region != "":
+			candidates = st.touching().regions[sc.Region]
+		case sc.Service != "":
+			candidates = st.touching().services[sc.Service]
+		}
+	}
+	for _, inc := range candidates {
 		if v := st.View(inc, sc); v != nil {
 			out = append(out, v)
 		}

@@ -20,7 +20,13 @@ type Status struct {
 	byID      map[string]*Incident // incidents by id
 	order     map[Pair]int         // each pair's place in site order
 	views     sync.Map             // Scope -> []*IncidentView
+	touching  func() touching      // the incidents each region and service appears in
 }
+
+// touching lists, for each region and each service, the incidents with a
+// post that sets it, newest first: a region's page then looks at its own
+// incidents, not at every incident of a thousand regions.
+type touching struct{ regions, services map[string][]*Incident }
 
 // Segment is a stretch of a pair's timeline: from From on, the pair is in
 // State, as Post said (nil when a maintenance window ended by itself).
@@ -41,6 +47,7 @@ func ByTime(a, b *Post) int {
 // leaving out what is not public yet.
 func Derive(site *Site, posts []*Post, now time.Time) *Status {
 	st := &Status{Site: site, Now: now, timelines: map[Pair][]Segment{}, byID: map[string]*Incident{}, order: map[Pair]int{}}
+	st.touching = sync.OnceValue(st.indexTouching)
 	for i, pair := range st.Pairs(Scope{}) {
 		st.order[pair] = i
 	}
@@ -68,6 +75,7 @@ func (st *Status) Rederive(site *Site, posts, fresh []*Post, touched map[string]
 	}
 	next := &Status{Site: site, Now: now, timelines: make(map[Pair][]Segment, len(st.timelines)),
 		byID: make(map[string]*Incident, len(st.byID)), order: st.order}
+	next.touching = sync.OnceValue(next.indexTouching)
 	var added []*Post
 	pairs := map[Pair]bool{}
 	for _, p := range fresh {
