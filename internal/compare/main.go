@@ -5,6 +5,7 @@
 //
 //	go run ./internal/compare --shape rich            # 5 runs each
 //	go run ./internal/compare --shape classic --linear   # statusgen at the shape's posts and ten times as many
+//	go run ./internal/compare --scale spread250,spread500,spread1000,wide   # statusgen alone over shapes
 //
 // It writes a corpus of the shape (internal/corpus), builds statusgen from this
 // repository, turns the corpus into a Hugo site (taxonomies region and
@@ -188,8 +189,10 @@ func run(shape corpus.Shape, runs int, linear bool, work string) error {
 }
 
 // scaling builds each shape in turn, runs times over, and prints each one's
-// median, its peak RSS and its ratio to the shape before: how time grows
-// with the regions, the services or the posts.
+// median wall and CPU time, its peak RSS, the time cp -r takes to copy its
+// output on the same disk (the floor of writing those files), and its
+// ratio to the shape before: how time grows with the regions, the
+// services or the posts.
 func scaling(names []string, runs int, work string) error {
 	if work == "" {
 		dir, err := os.MkdirTemp("", "statusgen-compare-")
@@ -217,19 +220,35 @@ func scaling(names []string, runs int, work string) error {
 		sites[i] = site
 	}
 	times := make([][]time.Duration, len(names))
+	cpu := make([][]time.Duration, len(names))
+	copies := make([][]time.Duration, len(names))
 	rss := make([]int64, len(names))
 	for i := range runs { // alternating, so that all see the same machine
 		for j, name := range names {
-			took, peak, err := timed(statusgen(sg, sites[j], corpus.Shapes[name].Now(), j, i))
+			cmd := statusgen(sg, sites[j], corpus.Shapes[name].Now(), j, i)
+			took, peak, err := timed(cmd)
 			if err != nil {
 				return err
 			}
 			times[j], rss[j] = append(times[j], took), max(rss[j], peak)
+			cpu[j] = append(cpu[j], cmd.ProcessState.UserTime()+cmd.ProcessState.SystemTime())
+			// The copy floor: writing the same files to the same disk,
+			// generating nothing.
+			out := cmd.Args[slices.Index(cmd.Args, "--out")+1]
+			os.RemoveAll(out + "-copy")
+			took, _, err = timed(exec.Command("cp", "-r", out, out+"-copy"))
+			if err != nil {
+				return err
+			}
+			copies[j] = append(copies[j], took)
+			// Outputs stay until the end: removing 100 MB between runs
+			// made the next run's writes wait on the disk's discards.
 		}
 	}
 	for j, name := range names {
 		m := median(times[j])
-		line := fmt.Sprintf("%-11s median %v of %v, peak RSS %d MiB", name+":", m.Round(time.Millisecond), rounded(times[j]), rss[j]>>20)
+		line := fmt.Sprintf("%-11s median %v of %v (CPU %v), peak RSS %d MiB; cp -r of its output %v",
+			name+":", m.Round(time.Millisecond), rounded(times[j]), median(cpu[j]).Round(10*time.Millisecond), rss[j]>>20, median(copies[j]).Round(time.Millisecond))
 		if j > 0 {
 			line += fmt.Sprintf("; %.2f× %s", float64(m)/float64(median(times[j-1])), names[j-1])
 		}
