@@ -84,7 +84,7 @@
 // # Layouts
 //
 // Pages render with layouts/<kind>.html for the kinds index, region,
-// service, incident, history and 404, each parsed together with
+// service, group, incident, history and 404, each parsed together with
 // layouts/base.html and layouts/partials/*.html; a site's file of the same
 // name replaces the default. Templates are named after their files, so
 // errors read layouts/region.html:12:5. UI strings come from
@@ -92,7 +92,9 @@
 // any missing one.
 //
 // The dot is a *render.Page. Its fields name what the page is about (Site, Status,
-// Region, Service, Incident, Incidents, Newer, Older, Lang, Loc, URL).
+// Region, Service, Group, Incident, Incidents, Newer, Older, Lang, Loc, URL).
+// A group page's Group is the region or service group; the regions/ page
+// of a large site without region groups is a group page whose Group is nil.
 // Its methods answer in the page's language, zone and scope:
 //
 //	T KEY ARGS...        a UI string, its % verbs filled
@@ -111,6 +113,19 @@
 //	                     default layout lists them, <li> by <li>, made in
 //	                     Go: 1,800 squares a page were most of its time
 //	Regions              the regions offering a service page's service
+//	Compact              the overview sums up: the site has over 200 pairs
+//	Nav                  the header's entries: the regions up to 12, else
+//	                     the region groups up to 12, else none
+//	Problems             the scope's pairs not operational, by region, by
+//	                     state, worst first
+//	RegionSections       the overview's regions (a service page's: those
+//	                     offering it) by region group, each Section with
+//	                     its state, members' States, Dir and Open
+//	ServiceSections      a region page's Rows by service group; a Row is
+//	                     Quiet (one line) past 20 services with 90 calm days
+//	Matrix               a group page's grid: Corner, Cols and Rows, the
+//	                     shorter side across; each row's CellsHTML is its
+//	                     cells as the default layout shows them
 //	DayText DAY          a history square's text: "May 12: Major outage, 24 h"
 //	Open, Maintenance    the scope's open incidents; maintenance in progress
 //	Upcoming             the scope's future posts, soonest first
@@ -136,7 +151,9 @@
 // head-links (the head's feed, stylesheet and icon links), state (a
 // state with icon and words), banner, subscribe
 // (the scope's RSS, Atom and calendar links), incident-list,
-// upcoming-list, incident-sections, and update on incident pages.
+// upcoming-list, incident-sections (current-sections, the open,
+// maintenance and scheduled ones, then recent-section), and update on
+// incident pages.
 //
 // Template functions, all of them:
 //
