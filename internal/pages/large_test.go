@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/mmcdole/gofeed"
 )
 
 // largePages are the pages of the large site the browser checks look at:
@@ -143,5 +145,44 @@ func TestLargeProblemsNamed(t *testing.T) {
 	region := string(must(os.ReadFile(filepath.Join(out, "regions/r0/index.html"))))
 	if strings.Count(region, "<details") != 12 || strings.Count(region, "<details class=\"group\" open") != 1 {
 		t.Errorf("regions/r0/ has %d groups, %d open; want 12, 1 open", strings.Count(region, "<details"), strings.Count(region, "<details class=\"group\" open"))
+	}
+}
+
+// TestLargeFeedsWithinLimit: every region's feed of the large site holds
+// at most feed_limit (50) items, however many services the region has and
+// however many pairs a post sets: the post for a service group in Region 0
+// is one item, not one per service.
+func TestLargeFeedsWithinLimit(t *testing.T) {
+	_, out := large(t)
+	feeds, _ := filepath.Glob(filepath.Join(out, "regions", "*", "feed.xml"))
+	if len(feeds) != 60+6 {
+		t.Fatalf("%d region and region group feeds, want 66", len(feeds))
+	}
+	full := 0
+	for _, name := range feeds {
+		f, err := gofeed.NewParser().ParseString(string(must(os.ReadFile(name))))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if len(f.Items) > 50 {
+			t.Errorf("%s has %d items, over feed_limit", name, len(f.Items))
+		}
+		if len(f.Items) == 50 {
+			full++
+		}
+		if strings.HasSuffix(name, filepath.FromSlash("/r0/feed.xml")) {
+			n := 0
+			for _, it := range f.Items {
+				if strings.Contains(it.Title, "Slow responses for Category 2 in Region 0") {
+					n++
+				}
+			}
+			if n != 1 {
+				t.Errorf("regions/r0/feed.xml has the service group's post %d times, want once", n)
+			}
+		}
+	}
+	if full == 0 {
+		t.Error("no region feed reaches feed_limit: the site is too small to test it")
 	}
 }
