@@ -133,28 +133,59 @@ func (b *Build) itemTitle(tr *Translator, sc status.Scope, post *status.Post) st
 // resolves reports whether, in the scope, the post brings its incident back
 // to operational: some pair of the scope was not before it, all are after.
 func (b *Build) resolves(post *status.Post, sc status.Scope) bool {
-	inc := b.st.Incident(post.Incident)
-	v := b.st.View(inc, sc)
-	if v == nil {
-		return false
+	return b.resolving(b.st.Incident(post.Incident), sc)[post]
+}
+
+// resolvingKey names an incident in a scope.
+type resolvingKey struct {
+	inc *status.Incident
+	sc  status.Scope
+}
+
+// resolving returns the incident's posts that resolve it in the scope,
+// worked out once per incident and scope: a feed asks for each of its
+// items, and an incident may have a thousand posts.
+func (b *Build) resolving(inc *status.Incident, sc status.Scope) map[*status.Post]bool {
+	key := resolvingKey{inc, sc}
+	if m, ok := b.resolved.Load(key); ok {
+		return m.(map[*status.Post]bool)
 	}
-	states := make([]status.State, len(v.InScope))
-	down := 0 // pairs of the scope not operational
-	for _, q := range inc.Posts {
-		before := down > 0
-		if sc.Touches(q) {
-			for i, pair := range v.InScope {
-				if q.Sets(pair) {
-					down += b2i(q.State != status.Operational) - b2i(states[i] != status.Operational)
-					states[i] = q.State
+	out := map[*status.Post]bool{}
+	if v := b.st.View(inc, sc); v != nil {
+		at := make(map[status.Pair]int, len(v.InScope))
+		for i, pair := range v.InScope {
+			at[pair] = i
+		}
+		states := make([]status.State, len(v.InScope))
+		down := 0 // pairs of the scope not operational
+		set := func(i int, s status.State) {
+			down += b2i(s != status.Operational) - b2i(states[i] != status.Operational)
+			states[i] = s
+		}
+		for _, q := range inc.Posts {
+			before := down > 0
+			switch {
+			case !sc.Touches(q):
+			case len(q.Pairs) < len(v.InScope): // the post's few pairs, looked up
+				for _, pair := range q.Pairs {
+					if i, ok := at[pair]; ok {
+						set(i, q.State)
+					}
+				}
+			default: // the scope's few pairs, asked of the post
+				for i, pair := range v.InScope {
+					if q.Sets(pair) {
+						set(i, q.State)
+					}
 				}
 			}
-		}
-		if q == post {
-			return before && down == 0
+			if before && down == 0 {
+				out[q] = true
+			}
 		}
 	}
-	return false
+	b.resolved.Store(key, out)
+	return out
 }
 
 // feedUpdated is the newest item's date: feeds take their dates from

@@ -32,6 +32,7 @@ type Build struct {
 	historyIndex func() map[string]int // each history page's place, by folder
 	recent       *atomic.Int64         // the most recent incidents a page asked for
 	langs        sync.Map              // *status.Post -> the language its words are in
+	resolved     sync.Map              // resolvingKey -> the posts that resolve the incident in the scope
 	pairsOnce    sync.Once
 	pairs        int // the site's pairs, counted once
 }
