@@ -176,6 +176,40 @@ func (inc *Incident) pairsIn(site *Site, sc Scope) []Pair {
 	return out
 }
 
+// latestSetting returns, for each of the pairs, the latest of the posts
+// (oldest first) that sets it, or nil. Going back from the newest post,
+// each looks at its own pairs or at the pairs still unsettled, whichever
+// are fewer: an incident of a thousand posts over a thousand regions costs
+// what its posts name, not pairs times posts.
+func latestSetting(pairs []Pair, posts []*Post) []*Post {
+	latest := make([]*Post, len(pairs))
+	var at map[Pair]int
+	left := len(pairs)
+	for i := len(posts) - 1; i >= 0 && left > 0; i-- {
+		q := posts[i]
+		if len(q.Pairs) < left {
+			if at == nil {
+				at = make(map[Pair]int, len(pairs))
+				for j, pair := range pairs {
+					at[pair] = j
+				}
+			}
+			for _, pair := range q.Pairs {
+				if j, ok := at[pair]; ok && latest[j] == nil {
+					latest[j], left = q, left-1
+				}
+			}
+			continue
+		}
+		for j, pair := range pairs {
+			if latest[j] == nil && q.Sets(pair) {
+				latest[j], left = q, left-1
+			}
+		}
+	}
+	return latest
+}
+
 // settle decides open, end and state from each pair's latest post inside
 // the incident (past holds the scope's past posts, oldest first). A
 // maintenance window whose end has passed is over.
@@ -186,13 +220,7 @@ func (st *Status) settle(v *IncidentView, past []*Post) {
 		}
 		return
 	}
-	for _, pair := range v.InScope {
-		var p *Post
-		for i := len(past) - 1; i >= 0 && p == nil; i-- {
-			if past[i].Sets(pair) {
-				p = past[i]
-			}
-		}
+	for _, p := range latestSetting(v.InScope, past) {
 		if p == nil {
 			continue
 		}
