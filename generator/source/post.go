@@ -347,18 +347,30 @@ func (fm *FrontMatter) ids(errs *ErrorList, key string, list []string, site *sta
 		return known(), nil, true
 	}
 	ok = true
+	at := site.ServiceAt
+	if key == "region" {
+		at = site.RegionAt
+	}
 	named, byID := map[string]bool{}, map[string]bool{}
+	listed := make(map[string]bool, len(list))
 	for i, id := range list {
 		g := group(id)
 		switch {
-		case slices.Index(list, id) < i:
+		case listed[id]:
 			errs.Add((*fm.idsAt(key))[i], "%s %q listed twice", key, id)
 		case g != nil:
 			for _, m := range g.Members {
-				named[m] = true
+				if !named[m] {
+					named[m] = true
+					meant = append(meant, m)
+				}
 			}
-		case key == "region" && site.Region(id) != nil, key == "service" && site.Service(id) != nil:
-			named[id], byID[id] = true, true
+		case at(id) >= 0:
+			if !named[id] {
+				named[id] = true
+				meant = append(meant, id)
+			}
+			byID[id] = true
 		default:
 			candidates := known()
 			for _, g := range groups {
@@ -367,11 +379,10 @@ func (fm *FrontMatter) ids(errs *ErrorList, key string, list []string, site *sta
 			errs.Add((*fm.idsAt(key))[i], "unknown %s %q%s", key, id, DidYouMean(id, candidates))
 			ok = false
 		}
+		listed[id] = true
 	}
-	for _, id := range known() {
-		if named[id] {
-			meant = append(meant, id)
-		}
-	}
+	// In site order, sorted rather than found by a walk over every region
+	// for each post.
+	slices.SortFunc(meant, func(a, b string) int { return at(a) - at(b) })
 	return meant, byID, ok
 }

@@ -151,7 +151,7 @@ func (inc *Incident) pairsIn(site *Site, sc Scope) []Pair {
 		return inc.Pairs
 	case sc.Group == nil && sc.Region != "":
 		// Pairs are in site order, a region's together.
-		at := func(p Pair, id string) int { return cmp.Compare(site.regionAt(p.Region), site.regionAt(id)) }
+		at := func(p Pair, id string) int { return cmp.Compare(site.RegionAt(p.Region), site.RegionAt(id)) }
 		i, _ := slices.BinarySearchFunc(inc.Pairs, sc.Region, at)
 		j := i
 		for j < len(inc.Pairs) && inc.Pairs[j].Region == sc.Region {

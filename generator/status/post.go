@@ -58,16 +58,16 @@ func (p *Post) Place(site *Site) {
 	p.reach = reach{site: site}
 	p.Regions, p.Services = nil, nil
 	for _, pair := range p.Pairs {
-		if i := site.regionAt(pair.Region); !p.reach.regions.has(i) {
+		if i := site.RegionAt(pair.Region); !p.reach.regions.has(i) {
 			p.reach.regions.add(i)
 			p.Regions = append(p.Regions, pair.Region)
 		}
-		if i := site.serviceAt(pair.Service); !p.reach.services.has(i) {
+		if i := site.ServiceAt(pair.Service); !p.reach.services.has(i) {
 			p.reach.services.add(i)
 		}
 	}
 	for _, v := range site.Services {
-		if p.reach.services.has(site.serviceAt(v.ID)) {
+		if p.reach.services.has(site.ServiceAt(v.ID)) {
 			p.Services = append(p.Services, v.ID)
 		}
 	}
@@ -76,15 +76,15 @@ func (p *Post) Place(site *Site) {
 // Sets reports whether the post sets the pair.
 func (p *Post) Sets(pair Pair) bool {
 	site := p.reach.site
-	return p.reach.regions.has(site.regionAt(pair.Region)) && p.reach.services.has(site.serviceAt(pair.Service)) &&
+	return p.reach.regions.has(site.RegionAt(pair.Region)) && p.reach.services.has(site.ServiceAt(pair.Service)) &&
 		site.Region(pair.Region).Offers(pair.Service)
 }
 
 // inRegion and inService report whether the post sets a pair of the region
 // or of the service.
-func (p *Post) inRegion(id string) bool { return p.reach.regions.has(p.reach.site.regionAt(id)) }
+func (p *Post) inRegion(id string) bool { return p.reach.regions.has(p.reach.site.RegionAt(id)) }
 
-func (p *Post) inService(id string) bool { return p.reach.services.has(p.reach.site.serviceAt(id)) }
+func (p *Post) inService(id string) bool { return p.reach.services.has(p.reach.site.ServiceAt(id)) }
 
 // Pair is one service in one region: the unit whose state posts set.
 type Pair struct {

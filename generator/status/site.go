@@ -160,9 +160,9 @@ func (s *Site) ServiceGroupOf(service string) *Group {
 	return s.groupOf[1][service]
 }
 
-// regionAt and serviceAt are a region's and a service's places in display
+// RegionAt and ServiceAt are a region's and a service's places in display
 // order, -1 for an unknown id.
-func (s *Site) regionAt(id string) int {
+func (s *Site) RegionAt(id string) int {
 	s.once.Do(s.index)
 	if i, ok := s.regionIndex[id]; ok {
 		return i
@@ -170,7 +170,7 @@ func (s *Site) regionAt(id string) int {
 	return -1
 }
 
-func (s *Site) serviceAt(id string) int {
+func (s *Site) ServiceAt(id string) int {
 	s.once.Do(s.index)
 	if i, ok := s.serviceIndex[id]; ok {
 		return i
