@@ -90,8 +90,9 @@ func latestPublished(st *status.Status, sc status.Scope, limit int) []*status.Po
 	var found []*status.Post
 	atTime := 0 // found posts published at their timestamps
 	var floor time.Time
-	for i := len(st.Posts) - 1; i >= 0; i-- {
-		p := st.Posts[i]
+	posts := st.PostsFor(sc) // a region's feed looks at its own posts
+	for i := len(posts) - 1; i >= 0; i-- {
+		p := posts[i]
 		if atTime >= limit && p.Timestamp.Before(floor) {
 			break
 		}

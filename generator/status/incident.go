@@ -313,9 +313,17 @@ func (sc Scope) Touches(p *Post) bool {
 }
 
 // indexTouching lists each region's and each service's incidents, in the
-// order of st.Incidents.
+// order of st.Incidents, and their public posts, in the order of st.Posts.
 func (st *Status) indexTouching() touching {
-	t := touching{map[string][]*Incident{}, map[string][]*Incident{}}
+	t := touching{map[string][]*Incident{}, map[string][]*Incident{}, map[string][]*Post{}, map[string][]*Post{}}
+	for _, p := range st.Posts {
+		for _, r := range p.Regions {
+			t.regionPosts[r] = append(t.regionPosts[r], p)
+		}
+		for _, v := range p.Services {
+			t.servicePosts[v] = append(t.servicePosts[v], p)
+		}
+	}
 	add := func(m map[string][]*Incident, id string, inc *Incident) {
 		if l := m[id]; len(l) == 0 || l[len(l)-1] != inc {
 			m[id] = append(l, inc)
@@ -332,6 +340,19 @@ func (st *Status) indexTouching() touching {
 		}
 	}
 	return t
+}
+
+// PostsFor returns the public posts, oldest first, among which are all
+// that touch the scope: for a region or a service, only its own.
+func (st *Status) PostsFor(sc Scope) []*Post {
+	switch {
+	case sc.Group != nil:
+	case sc.Region != "":
+		return st.touching().regionPosts[sc.Region]
+	case sc.Service != "":
+		return st.touching().servicePosts[sc.Service]
+	}
+	return st.Posts
 }
 
 // Views returns the incidents touching the scope, newest first. They are

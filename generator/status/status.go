@@ -26,7 +26,10 @@ type Status struct {
 // touching lists, for each region and each service, the incidents with a
 // post that sets it, newest first: a region's page then looks at its own
 // incidents, not at every incident of a thousand regions.
-type touching struct{ regions, services map[string][]*Incident }
+type touching struct {
+	regions, services         map[string][]*Incident
+	regionPosts, servicePosts map[string][]*Post // public posts, oldest first
+}
 
 // Segment is a stretch of a pair's timeline: from From on, the pair is in
 // State, as Post said (nil when a maintenance window ended by itself).
