@@ -384,3 +384,40 @@ func TestReadmeLargeExample(t *testing.T) {
 		}
 	}
 }
+
+// TestReadmeSiteYAML: the README's site.yaml example, with its groups
+// example after it, is a site that check accepts, and new takes the
+// group ids the README shows.
+func TestReadmeSiteYAML(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := regexp.MustCompile("(?s)```yaml\n(.*?)```").FindAllSubmatch(readme, -1)
+	var site, groups string
+	for _, b := range blocks {
+		switch text := string(b[1]); {
+		case strings.HasPrefix(text, "title: "):
+			site = text
+		case strings.HasPrefix(text, "region_groups:"):
+			groups = text
+		}
+	}
+	if site == "" || groups == "" {
+		t.Fatal("the README's site.yaml and groups examples are not found")
+	}
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "content", "posts"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "content", "site.yaml"), []byte(site+groups), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	if code := run([]string{"new", "--site", dir, "--region", "asia", "--service", "network", "--state", "major_outage", "--now", "2011-05-20T00:00:00Z", "Down in Asia"}, io.Discard, &stderr); code != 0 {
+		t.Fatalf("new --region asia --service network: exit %d\n%s", code, stderr.String())
+	}
+	if code := run([]string{"check", "--site", dir, "--now", "2011-05-21T00:00:00Z"}, io.Discard, &stderr); code != 0 {
+		t.Fatalf("check of the README's site.yaml with its groups: exit %d\n%s", code, stderr.String())
+	}
+}

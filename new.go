@@ -19,8 +19,8 @@ func newCmd(args []string, stdout, stderr io.Writer) int {
 	f := newFlags("new", `[--site DIR] [--region ID] [--service ID] --state STATE [--incident ID] [--stage S] [--now TIME] "Title"`)
 	f.set.Lookup("now").Usage = "date the post at this RFC 3339 `time` instead of now"
 	var n source.NewPost
-	region := f.set.String("region", "", "the region `ids`, comma-separated, or all (default: those of the incident's latest update)")
-	service := f.set.String("service", "", "the service `ids`, comma-separated, or all (default: those of the incident's latest update)")
+	region := f.set.String("region", "", "the region or region group `ids`, comma-separated, or all (default: those of the incident's latest update)")
+	service := f.set.String("service", "", "the service or service group `ids`, comma-separated, or all (default: those of the incident's latest update)")
 	f.set.StringVar(&n.State, "state", "", "the `state` readers see: operational, maintenance, degraded, partial_outage or major_outage (required)")
 	f.set.StringVar(&n.Incident, "incident", "", "the incident `id` the post updates or starts")
 	f.set.StringVar(&n.Stage, "stage", "", "the `stage`: investigating, identified, monitoring or resolved (default: derived)")

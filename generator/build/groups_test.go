@@ -240,3 +240,29 @@ func TestWhereSumsUp(t *testing.T) {
 		t.Errorf("titles:\n%q\nwant\n%q", got, want)
 	}
 }
+
+// TestGroupPagesLinked: every group page is in the sitemap, a region page
+// links the grid of each of its service groups, and a service page that of
+// each region group offering it.
+func TestGroupPagesLinked(t *testing.T) {
+	out := build(t, groupedFS(groupedPosts), Options{Now: sitetest.At("2011-06-01T00:00:00Z")})
+	sitemap := string(out["sitemap.xml"])
+	for _, dir := range []string{"regions/asia/", "regions/americas/", "regions/europe/", "services/games/", "services/media/"} {
+		if _, ok := out[dir+"index.html"]; !ok {
+			t.Errorf("no page %s", dir)
+		}
+		if !strings.Contains(sitemap, "<loc>https://status.example.com/"+dir+"</loc>") {
+			t.Errorf("the sitemap lacks %s", dir)
+		}
+	}
+	for page, links := range map[string][]string{
+		"regions/jp/index.html":   {"/services/games/", "/services/media/"},
+		"services/psn/index.html": {"/regions/asia/", "/regions/americas/", "/regions/europe/"},
+	} {
+		for _, l := range links {
+			if !strings.Contains(string(out[page]), `<a href="`+l+`">`) {
+				t.Errorf("%s does not link %s", page, l)
+			}
+		}
+	}
+}

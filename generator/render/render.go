@@ -146,7 +146,7 @@ func (b *Build) pages() []*Page {
 		p.Group = g.Group
 		pages = append(pages, p)
 	}
-	if len(site.RegionGroups) == 0 && b.pairCount() > gridCells {
+	if b.wholeGridPage() {
 		// The whole grid, which the overview then leaves out.
 		pages = append(pages, b.newPage("group", "regions/", site.Language, site.Location))
 	}
@@ -219,6 +219,12 @@ func (b *Build) pageDeps(p *Page) []Dep {
 
 // groupScopes are the scopes of the site's groups: regions' first, then
 // services', each with its page, feeds and badge.
+// wholeGridPage reports whether the site has the regions/ page: the whole
+// grid, which the overview of a large site without region groups links to.
+func (b *Build) wholeGridPage() bool {
+	return len(b.site.RegionGroups) == 0 && b.pairCount() > gridCells
+}
+
 func (b *Build) groupScopes() []status.Scope {
 	var out []status.Scope
 	for _, g := range b.site.RegionGroups {

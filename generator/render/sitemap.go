@@ -8,7 +8,7 @@ import (
 )
 
 // sitemap lists every page readers may land on: the overview, regions,
-// services, published incidents and the history pages. It is written by
+// services, groups, published incidents and the history pages. It is written by
 // hand, as encoding/xml would write it indented: thousands of incidents
 // made it the slowest file of a rebuild that adds one.
 func (b *Build) sitemap(buf *bytes.Buffer) error {
@@ -25,6 +25,12 @@ func (b *Build) sitemap(buf *bytes.Buffer) error {
 	}
 	for _, svc := range b.site.Services {
 		add(scopeDir(status.Scope{Service: svc.ID}))
+	}
+	for _, sc := range b.groupScopes() {
+		add(scopeDir(sc))
+	}
+	if b.wholeGridPage() {
+		add("regions/")
 	}
 	for _, v := range b.st.Views(status.Scope{}) {
 		if published(v) {

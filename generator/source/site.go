@@ -244,7 +244,7 @@ func validateGroups[T any](errs *ErrorList, what string, groups []*status.Group,
 		ids = append(ids, id(it))
 	}
 	seen := map[string]bool{}
-	in := map[string]string{} // member -> its group
+	in := map[string]int{} // member -> its group's place + 1, so that a group without id counts
 	var ordered []T
 	for i, g := range groups {
 		doc := docs[i]
@@ -258,23 +258,27 @@ func validateGroups[T any](errs *ErrorList, what string, groups []*status.Group,
 		for j, m := range g.Members {
 			it, known := byID[m]
 			switch {
+			case m == "all":
+				errs.Add(doc.itemPos[j], "%s group %q: list its %ss by id; all is not allowed in a group", what, g.ID, what)
 			case !known:
 				errs.Add(doc.itemPos[j], "%s group %q: unknown %s %q%s", what, g.ID, what, m, DidYouMean(m, ids))
-			case in[m] != "":
-				errs.Add(doc.itemPos[j], "%s group %q: %s %q is already in group %q; a %s is in one group", what, g.ID, what, m, in[m], what)
+			case in[m] == i+1:
+				errs.Add(doc.itemPos[j], "%s group %q: %s %q listed twice", what, g.ID, what, m)
+			case in[m] != 0:
+				errs.Add(doc.itemPos[j], "%s group %q: %s %q is already in group %q; a %s is in one group", what, g.ID, what, m, groups[in[m]-1].ID, what)
 			default:
-				in[m] = g.ID
+				in[m] = i + 1
 				ordered = append(ordered, it)
 			}
 		}
 	}
 	for _, it := range items {
-		if in[id(it)] == "" {
+		if in[id(it)] == 0 {
 			errs.Add(at, "%s_groups: %s %q is in no group; with groups, every %s is in one", what, what, id(it), what)
 		}
 	}
-	for _, g := range groups {
-		g.Members = slices.DeleteFunc(g.Members, func(m string) bool { return in[m] != g.ID })
+	for i, g := range groups {
+		g.Members = slices.DeleteFunc(g.Members, func(m string) bool { return in[m] != i+1 })
 	}
 	if len(ordered) < len(items) {
 		return items // with errors reported, the order matters no more
