@@ -213,10 +213,12 @@ func (p *Page) Matrix() Matrix {
 	var regions []*status.Region
 	var services []*status.Service
 	site := p.Site
-	for _, r := range site.Regions {
-		if p.Group == nil || !p.Group.Regions || p.Group.Has(r.ID) {
-			regions = append(regions, r)
+	if p.Group != nil && p.Group.Regions { // its members, not a walk over every region
+		for _, id := range p.Group.Members {
+			regions = append(regions, site.Region(id))
 		}
+	} else {
+		regions = slices.Clone(site.Regions)
 	}
 	for _, v := range site.Services {
 		if p.Group != nil && !p.Group.Regions && !p.Group.Has(v.ID) {

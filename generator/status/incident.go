@@ -315,7 +315,10 @@ func (sc Scope) Touches(p *Post) bool {
 // indexTouching lists each region's and each service's incidents, in the
 // order of st.Incidents, and their public posts, in the order of st.Posts.
 func (st *Status) indexTouching() touching {
-	t := touching{map[string][]*Incident{}, map[string][]*Incident{}, map[string][]*Post{}, map[string][]*Post{}}
+	t := touching{map[string][]*Incident{}, map[string][]*Incident{}, map[string][]*Post{}, map[string][]*Post{}, make(map[*Incident]int, len(st.Incidents))}
+	for i, inc := range st.Incidents {
+		t.place[inc] = i
+	}
 	for _, p := range st.Posts {
 		for _, r := range p.Regions {
 			t.regionPosts[r] = append(t.regionPosts[r], p)
@@ -342,6 +345,28 @@ func (st *Status) indexTouching() touching {
 	return t
 }
 
+// ofGroup returns the incidents touching any member of the group, in the
+// order of st.Incidents: a site of many small groups then costs what the
+// groups' members touch, not groups times incidents.
+func (t touching) ofGroup(g *Group) []*Incident {
+	lists := t.services
+	if g.Regions {
+		lists = t.regions
+	}
+	seen := map[*Incident]bool{}
+	var out []*Incident
+	for _, m := range g.Members {
+		for _, inc := range lists[m] {
+			if !seen[inc] {
+				seen[inc] = true
+				out = append(out, inc)
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b *Incident) int { return t.place[a] - t.place[b] })
+	return out
+}
+
 // PostsFor returns the public posts, oldest first, among which are all
 // that touch the scope: for a region or a service, only its own.
 func (st *Status) PostsFor(sc Scope) []*Post {
@@ -363,13 +388,13 @@ func (st *Status) Views(sc Scope) []*IncidentView {
 	}
 	var out []*IncidentView
 	candidates := st.Incidents
-	if sc.Group == nil {
-		switch {
-		case sc.Region != "":
-			candidates = st.touching().regions[sc.Region]
-		case sc.Service != "":
-			candidates = st.touching().services[sc.Service]
-		}
+	switch t := st.touching(); {
+	case sc.Group != nil:
+		candidates = t.ofGroup(sc.Group)
+	case sc.Region != "":
+		candidates = t.regions[sc.Region]
+	case sc.Service != "":
+		candidates = t.services[sc.Service]
 	}
 	for _, inc := range candidates {
 		if v := st.View(inc, sc); v != nil {

@@ -29,6 +29,7 @@ type Status struct {
 type touching struct {
 	regions, services         map[string][]*Incident
 	regionPosts, servicePosts map[string][]*Post // public posts, oldest first
+	place                     map[*Incident]int  // each incident's place in st.Incidents
 }
 
 // Segment is a stretch of a pair's timeline: from From on, the pair is in
