@@ -117,7 +117,8 @@
 //	Nav                  the header's entries: the regions up to 12, else
 //	                     the region groups up to 12, else none
 //	Problems             the scope's pairs not operational, by region, by
-//	                     state, worst first
+//	                     state, worst first; each state's Services, and
+//	                     Names: them in words, whole groups by name
 //	RegionSections       the overview's regions (a service page's: those
 //	                     offering it) by region group, each Section with
 //	                     its state, members' States, Dir and Open

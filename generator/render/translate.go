@@ -171,6 +171,12 @@ const listed = 8
 // order; a long list is summed up, so that a post for a thousand regions
 // has a title a reader can take in.
 func (tr *Translator) names(site *status.Site, ids []string, regions bool) string {
+	return tr.namesUpTo(site, ids, regions, listed)
+}
+
+// namesUpTo is names showing at most limit names or groups, or all of them
+// for a negative limit, every whole group still by its name.
+func (tr *Translator) namesUpTo(site *status.Site, ids []string, regions bool, limit int) string {
 	name := func(id string) string {
 		if regions {
 			return site.Region(id).Name
@@ -209,8 +215,8 @@ func (tr *Translator) names(site *status.Site, ids []string, regions bool) strin
 		}
 		out = append(out, name(ids[i]))
 	}
-	if len(out) > listed {
-		out = append(out[:listed], tr.must("and_more", len(out)-listed))
+	if limit >= 0 && len(out) > limit {
+		out = append(out[:limit], tr.must("and_more", len(out)-limit))
 	}
 	return strings.Join(out, ", ")
 }

@@ -142,6 +142,9 @@ func TestLargeProblemsNamed(t *testing.T) {
 			t.Errorf("the overview does not link the grid of region group g%d", g)
 		}
 	}
+	if !strings.Contains(index, "Partial outage</span> — Category 2</li>") {
+		t.Error("the overview does not name Category 2, a whole service group down in Region 0, by its name")
+	}
 	region := string(must(os.ReadFile(filepath.Join(out, "regions/r0/index.html"))))
 	if strings.Count(region, "<details") != 12 || strings.Count(region, "<details class=\"group\" open") != 1 {
 		t.Errorf("regions/r0/ has %d groups, %d open; want 12, 1 open", strings.Count(region, "<details"), strings.Count(region, "<details class=\"group\" open"))
@@ -184,5 +187,28 @@ func TestLargeFeedsWithinLimit(t *testing.T) {
 	}
 	if full == 0 {
 		t.Error("no region feed reaches feed_limit: the site is too small to test it")
+	}
+}
+
+// TestLargeAllDown: with every pair of the large site down at once, the
+// overview stays within its budget: each region's problem reads "All
+// services" rather than two hundred names.
+func TestLargeAllDown(t *testing.T) {
+	root, err := Root()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	all := "title: Everything is down\nregion: all\nservice: all\nstate: major_outage\nincident: all-down\ntimestamp: -1h"
+	if _, err := BuildLargeWith(root, filepath.Join(dir, "site"), filepath.Join(dir, "public"), []string{all}); err != nil {
+		t.Fatal(err)
+	}
+	raw, gz := weigh(t, filepath.Join(dir, "public"), "index.html")
+	if raw > 100*1024 || gz > 30*1024 {
+		t.Errorf("the overview is %d bytes, %d gzipped with its CSS; the budget is 100 KB and 30 KB", raw, gz)
+	}
+	index := string(must(os.ReadFile(filepath.Join(dir, "public", "index.html"))))
+	if n := strings.Count(index, "Major outage</span> — All services</li>"); n != 60 {
+		t.Errorf("%d regions read \"All services\" down, want 60", n)
 	}
 }

@@ -69,13 +69,20 @@ var open = []string{
 // BuildLarge writes the LargeShape site into the folder site, with the
 // open posts, and builds it into out at the instant it returns.
 func BuildLarge(root, site, out string) (time.Time, error) {
+	return BuildLargeWith(root, site, out, open)
+}
+
+// BuildLargeWith is BuildLarge with other posts than the open ones: front
+// matter whose timestamp and until may be durations from the instant
+// ("-3h").
+func BuildLargeWith(root, site, out string, posts []string) (time.Time, error) {
 	shape := corpus.Shapes[LargeShape]
 	if err := corpus.WriteShape(site, shape); err != nil {
 		return time.Time{}, err
 	}
 	now := shape.Now()
 	at := regexp.MustCompile(`(timestamp|until): ([-+]\w+)`)
-	for i, post := range open {
+	for i, post := range posts {
 		post = at.ReplaceAllStringFunc(post, func(m string) string {
 			parts := at.FindStringSubmatch(m)
 			d, _ := time.ParseDuration(parts[2])
