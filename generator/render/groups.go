@@ -244,30 +244,24 @@ func (p *Page) Matrix() Matrix {
 			return !slices.ContainsFunc(services, func(v *status.Service) bool { return r.Offers(v.ID) })
 		})
 	}
-	m := &Matrix{}
-	if len(services) <= len(regions) {
-		m.Corner = p.must("region")
-		for _, v := range services {
-			m.Cols = append(m.Cols, Head{v.Name, "services/" + v.ID + "/"})
-		}
-		for _, r := range regions {
-			row := MatrixRow{Head: Head{r.Name, "regions/" + r.ID + "/"}}
-			for _, v := range services {
-				row.Cells = append(row.Cells, p.Cell(r, v))
-			}
-			m.Rows = append(m.Rows, row)
-		}
-		p.cellsHTML(m)
-		return *m
+	rh := make([]Head, len(regions))
+	for i, r := range regions {
+		rh[i] = Head{r.Name, "regions/" + r.ID + "/"}
 	}
-	m.Corner = p.must("service")
-	for _, r := range regions {
-		m.Cols = append(m.Cols, Head{r.Name, "regions/" + r.ID + "/"})
+	sh := make([]Head, len(services))
+	for i, v := range services {
+		sh[i] = Head{v.Name, "services/" + v.ID + "/"}
 	}
-	for _, v := range services {
-		row := MatrixRow{Head: Head{v.Name, "services/" + v.ID + "/"}}
-		for _, r := range regions {
-			row.Cells = append(row.Cells, p.Cell(r, v))
+	m := &Matrix{Corner: p.must("region"), Cols: sh}
+	rows, cell := rh, func(i, j int) Cell { return p.Cell(regions[i], services[j]) }
+	if len(services) > len(regions) { // the shorter side across
+		m.Corner, m.Cols = p.must("service"), rh
+		rows, cell = sh, func(i, j int) Cell { return p.Cell(regions[j], services[i]) }
+	}
+	for i, h := range rows {
+		row := MatrixRow{Head: h, Cells: make([]Cell, len(m.Cols))}
+		for j := range m.Cols {
+			row.Cells[j] = cell(i, j)
 		}
 		m.Rows = append(m.Rows, row)
 	}

@@ -79,19 +79,11 @@ func main() {
 
 func run(shape corpus.Shape, runs int, linear bool, work string) error {
 	posts := shape.Posts
-	if work == "" {
-		dir, err := os.MkdirTemp("", "statusgen-compare-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(dir)
-		work = dir
+	work, sg, done, err := workspace(work)
+	if err != nil {
+		return err
 	}
-	sg := filepath.Join(work, "statusgen")
-	if out, err := exec.Command("go", "build", "-o", sg, ".").CombinedOutput(); err != nil {
-		return fmt.Errorf("go build: %v\n%s", err, out)
-	}
-	fmt.Printf("machine: %d cores, %s; %s\n", runtime.NumCPU(), cpuName(), runtime.Version())
+	defer done()
 	if linear {
 		var base time.Duration
 		for _, n := range []int{posts, 10 * posts} {
@@ -194,19 +186,11 @@ func run(shape corpus.Shape, runs int, linear bool, work string) error {
 // ratio to the shape before: how time grows with the regions, the
 // services or the posts.
 func scaling(names []string, runs int, work string) error {
-	if work == "" {
-		dir, err := os.MkdirTemp("", "statusgen-compare-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(dir)
-		work = dir
+	work, sg, done, err := workspace(work)
+	if err != nil {
+		return err
 	}
-	sg := filepath.Join(work, "statusgen")
-	if out, err := exec.Command("go", "build", "-o", sg, ".").CombinedOutput(); err != nil {
-		return fmt.Errorf("go build: %v\n%s", err, out)
-	}
-	fmt.Printf("machine: %d cores, %s; %s\n", runtime.NumCPU(), cpuName(), runtime.Version())
+	defer done()
 	sites := make([]string, len(names))
 	for i, name := range names {
 		shape, ok := corpus.Shapes[name]
@@ -255,6 +239,27 @@ func scaling(names []string, runs int, work string) error {
 		fmt.Println(line)
 	}
 	return nil
+}
+
+// workspace makes the folder for corpora and outputs (a temporary one for
+// ""), builds statusgen into it from the repository and says what machine
+// this is; done removes a temporary folder.
+func workspace(work string) (dir, sg string, done func(), err error) {
+	done = func() {}
+	if work == "" {
+		if work, err = os.MkdirTemp("", "statusgen-compare-"); err != nil {
+			return "", "", done, err
+		}
+		tmp := work
+		done = func() { os.RemoveAll(tmp) }
+	}
+	sg = filepath.Join(work, "statusgen")
+	if out, err := exec.Command("go", "build", "-o", sg, ".").CombinedOutput(); err != nil {
+		done()
+		return "", "", func() {}, fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	fmt.Printf("machine: %d cores, %s; %s\n", runtime.NumCPU(), cpuName(), runtime.Version())
+	return work, sg, done, nil
 }
 
 func makeCorpus(work string, shape corpus.Shape) (string, error) {
