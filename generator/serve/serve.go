@@ -11,6 +11,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"os"
 	"path"
 	"strings"
@@ -23,6 +24,11 @@ const (
 	EventsPath = "/__statusgen/events"
 	ScriptPath = "/__statusgen/reload.js"
 )
+
+// MaxStreams is how many live-reload streams may be open at once: a
+// preview has a few tabs; each stream holds a connection and a goroutine
+// for as long as its page is open.
+const MaxStreams = 32
 
 // Server serves the output folder under the site's base path.
 type Server struct {
@@ -94,7 +100,7 @@ func (s *Server) file(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	urlPath := r.URL.Path
 	if (urlPath == "/" || urlPath+"/" == prefix) && prefix != "/" {
-		http.Redirect(w, r, prefix, http.StatusFound)
+		redirect(w, r, prefix, http.StatusFound)
 		return
 	}
 	rel, ok := strings.CutPrefix(urlPath, prefix)
@@ -120,7 +126,9 @@ func (s *Server) file(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w)
 		return
 	case info.IsDir():
-		http.Redirect(w, r, urlPath+"/", http.StatusMovedPermanently)
+		// To the cleaned path under the prefix, never the request's own:
+		// "//regions/" would send the browser to the host "regions".
+		redirect(w, r, prefix+strings.TrimSuffix(name, "index.html"), http.StatusMovedPermanently)
 		return
 	}
 	data, err := root.ReadFile(name)
@@ -129,6 +137,17 @@ func (s *Server) file(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.send(w, r, name, http.StatusOK, data)
+}
+
+// redirect answers with a redirect to a path of the site, escaped, with
+// one slash at its start, so that no browser reads it as an address on
+// another host.
+func redirect(w http.ResponseWriter, r *http.Request, p string, code int) {
+	p = "/" + strings.TrimLeft(p, "/\\")
+	if !strings.HasSuffix(p, "/") {
+		p += "/"
+	}
+	http.Redirect(w, r, (&url.URL{Path: p}).EscapedPath(), code)
 }
 
 // hidden reports a path that tries to climb out of the site, or names a
@@ -203,6 +222,12 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	http.NewResponseController(w).SetWriteDeadline(time.Time{}) // a stream lasts
 	c := make(chan event, 4)
 	s.mu.Lock()
+	if len(s.clients) >= MaxStreams {
+		s.mu.Unlock()
+		w.Header().Set("Retry-After", "10")
+		http.Error(w, fmt.Sprintf("too many live-reload streams open (%d); close some preview tabs", MaxStreams), http.StatusServiceUnavailable)
+		return
+	}
 	s.clients[c] = true
 	if s.failure != "" {
 		data, _ := json.Marshal(s.failure)

@@ -191,3 +191,82 @@ func TestNotBuiltYet(t *testing.T) {
 		t.Errorf("%s: %q", resp.Status, body)
 	}
 }
+
+// TestRedirectsStayOnSite: a folder asked for without its slash redirects
+// to the cleaned path under the base path, never to a scheme-relative
+// address (//host/…) a browser would take for another host, whatever
+// slashes, backslashes or escapes the request held.
+func TestRedirectsStayOnSite(t *testing.T) {
+	out := outFolder(t)
+	os.MkdirAll(filepath.Join(out, "api", "v2"), 0o755)
+	for _, prefix := range []string{"/", "/status/"} {
+		s := New(out)
+		s.Built(prefix, nil)
+		srv := httptest.NewServer(s)
+		for _, p := range []string{"/regions", "//regions", "///regions", "//api/v2", "/%2fregions", "/%2f%2fregions", "/%5cregions",
+			"/regions/jp", "//regions/jp", "/./regions", "/x/../regions"} {
+			if prefix != "/" {
+				p = strings.TrimSuffix(prefix, "/") + p
+			}
+			resp, _ := get(t, srv, p)
+			loc := resp.Header.Get("Location")
+			switch {
+			case resp.StatusCode/100 != 3:
+				if resp.StatusCode != 404 {
+					t.Errorf("%s: status %d", p, resp.StatusCode)
+				}
+			case !strings.HasPrefix(loc, prefix) || strings.HasPrefix(loc, "//") || strings.ContainsAny(loc, "\\") || strings.Contains(loc, "/../"):
+				t.Errorf("%s: redirects to %q, not to a path under %s", p, loc, prefix)
+			}
+		}
+		srv.Close()
+	}
+}
+
+// TestEventStreamsCapped: past MaxStreams live-reload streams, another is
+// answered 503 with a reason, and a stream that closes makes room.
+func TestEventStreamsCapped(t *testing.T) {
+	s := New(outFolder(t))
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+	defer s.Close()
+	open := func() *http.Response {
+		t.Helper()
+		resp, err := http.Get(srv.URL + EventsPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	var streams []*http.Response
+	for range MaxStreams {
+		resp := open()
+		if resp.StatusCode != 200 {
+			t.Fatalf("stream %d: status %d", len(streams)+1, resp.StatusCode)
+		}
+		streams = append(streams, resp)
+	}
+	extra := open()
+	body, _ := io.ReadAll(extra.Body)
+	extra.Body.Close()
+	if extra.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(body), "too many live-reload streams") {
+		t.Errorf("stream %d: status %d, %q; want 503 and why", MaxStreams+1, extra.StatusCode, body)
+	}
+	streams[0].Body.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		resp := open()
+		if resp.StatusCode == 200 {
+			resp.Body.Close()
+			break
+		}
+		resp.Body.Close()
+		if time.Now().After(deadline) {
+			t.Fatal("a closed stream made no room for another")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for _, r := range streams[1:] {
+		r.Body.Close()
+	}
+}
