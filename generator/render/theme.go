@@ -54,7 +54,11 @@ func LoadTheme(site *status.Site, siteFS, defaults fs.FS, errs *source.ErrorList
 	t.strings = loadStrings([]fs.FS{defaults, siteFS}, langs, errs)
 	var err error
 	if t.assets, t.files, err = fingerprint(t.fs); err != nil {
-		errs.Add(source.Pos{Path: "assets", Line: 1, Col: 1}, "cannot read assets: %v", source.WithoutPath(err))
+		at, what := "assets", "cannot read assets: %v"
+		if pe := (*fs.PathError)(nil); errors.As(err, &pe) && strings.HasPrefix(pe.Path, "assets/") {
+			at, what = pe.Path, "cannot read: %v" // the file at fault
+		}
+		errs.Add(source.Pos{Path: at, Line: 1, Col: 1}, what, source.WithoutPath(err))
 	}
 	t.parseLayouts(errs)
 	return t
@@ -315,13 +319,14 @@ func loadStrings(layers []fs.FS, langs []string, errs *source.ErrorList) map[str
 		name := "layouts/i18n/" + lang + ".yaml"
 		for _, layer := range layers {
 			data, err := fs.ReadFile(layer, name)
-			if errors.Is(err, fs.ErrNotExist) {
+			switch {
+			case errors.Is(err, fs.ErrNotExist):
+				continue
+			case err != nil:
+				errs.Add(source.Pos{Path: name, Line: 1, Col: 1}, "cannot read: %v", source.WithoutPath(err))
 				continue
 			}
-			if err == nil {
-				err = yaml.Unmarshal(data, out[lang])
-			}
-			if err != nil {
+			if err := yaml.Unmarshal(data, out[lang]); err != nil {
 				source.YAMLError(name, data, err, errs)
 			}
 		}

@@ -1,6 +1,8 @@
 package source
 
 import (
+	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -58,12 +60,22 @@ func (s *SiteFS) Open(name string) (fs.File, error) {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
 	}
 	if s.dir != nil {
-		if f, ok := openBeneath(s.fd, name, name); ok {
-			return f, nil
+		if f, ok, err := openBeneath(s.fd, name, name); ok {
+			return f, err
 		}
+	}
+	// Opening a named pipe waits for a writer, for ever: look first.
+	if info, err := fs.Stat(s.FS, name); err == nil && !info.Mode().IsRegular() && !info.IsDir() {
+		return nil, notRegular(name)
 	}
 	return s.FS.Open(name)
 }
+
+// ErrNotRegular is what reading a named pipe, a device or a socket in a
+// site gives: none is read, as none is content and a pipe blocks.
+var ErrNotRegular = errors.New("not a regular file (a named pipe, device or socket); replace it with a file")
+
+func notRegular(name string) error { return &fs.PathError{Op: "open", Path: name, Err: ErrNotRegular} }
 
 // ReadDir lists a folder sorted by name. os.Root's own asks the system
 // for every entry's type again, a call per post on each walk.
@@ -71,7 +83,10 @@ func (s *SiteFS) ReadDir(name string) ([]fs.DirEntry, error) {
 	if s.dir != nil && fs.ValidPath(name) {
 		// Named in full: where the system gives no entry types, os asks
 		// for them by the folder's name.
-		if f, ok := openBeneath(s.fd, name, filepath.Join(s.path, name)); ok {
+		if f, ok, err := openBeneath(s.fd, name, filepath.Join(s.path, name)); ok {
+			if err != nil {
+				return nil, err
+			}
 			defer f.Close()
 			entries, err := f.ReadDir(-1)
 			slices.SortFunc(entries, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
@@ -83,7 +98,15 @@ func (s *SiteFS) ReadDir(name string) ([]fs.DirEntry, error) {
 
 // The rest is os.Root's, which embedding alone would hide behind Open.
 
-func (s *SiteFS) ReadFile(name string) ([]byte, error)   { return fs.ReadFile(s.FS, name) }
+func (s *SiteFS) ReadFile(name string) ([]byte, error) {
+	f, err := s.Open(name) // through Open, which refuses a named pipe
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(f)
+}
+
 func (s *SiteFS) Stat(name string) (fs.FileInfo, error)  { return fs.Stat(s.FS, name) }
 func (s *SiteFS) Lstat(name string) (fs.FileInfo, error) { return fs.Lstat(s.FS, name) }
 func (s *SiteFS) ReadLink(name string) (string, error)   { return fs.ReadLink(s.FS, name) }

@@ -11,18 +11,26 @@ import (
 const useOpenat2 = true
 
 // openBeneath opens name beneath dir in one call, refusing links and "..",
-// as a file called as; ok is false when the call failed for a reason
+// and anything but a file or a folder, as a file called as; ok is false when the call failed for a reason
 // os.Root should report (or the kernel lacks openat2), so that errors read
 // as before.
-func openBeneath(dir int, name, as string) (*os.File, bool) {
+func openBeneath(dir int, name, as string) (*os.File, bool, error) {
+	// Without blocking, so that a named pipe is seen for what it is
+	// rather than waited on for ever.
 	fd, err := unix.Openat2(dir, name, &unix.OpenHow{
-		Flags:   unix.O_RDONLY | unix.O_CLOEXEC,
+		Flags:   unix.O_RDONLY | unix.O_CLOEXEC | unix.O_NONBLOCK,
 		Resolve: unix.RESOLVE_BENEATH | unix.RESOLVE_NO_SYMLINKS | unix.RESOLVE_NO_MAGICLINKS,
 	})
 	if err != nil {
-		return nil, false
+		return nil, false, nil
 	}
-	return os.NewFile(uintptr(fd), as), true
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil || (st.Mode&unix.S_IFMT != unix.S_IFREG && st.Mode&unix.S_IFMT != unix.S_IFDIR) {
+		unix.Close(fd)
+		return nil, true, notRegular(name)
+	}
+	unix.SetNonblock(fd, false)
+	return os.NewFile(uintptr(fd), as), true, nil
 }
 
 // readLimited reads a post as readAll does, through a bare descriptor:
@@ -33,7 +41,7 @@ func (s *SiteFS) readLimited(name string, sl *slab) (data []byte, ok bool, err e
 		return nil, false, nil
 	}
 	fd, err := unix.Openat2(s.fd, name, &unix.OpenHow{
-		Flags:   unix.O_RDONLY | unix.O_CLOEXEC,
+		Flags:   unix.O_RDONLY | unix.O_CLOEXEC | unix.O_NONBLOCK, // a named pipe must not block the open
 		Resolve: unix.RESOLVE_BENEATH | unix.RESOLVE_NO_SYMLINKS | unix.RESOLVE_NO_MAGICLINKS,
 	})
 	if err != nil {
@@ -44,6 +52,10 @@ func (s *SiteFS) readLimited(name string, sl *slab) (data []byte, ok bool, err e
 	if err := unix.Fstat(fd, &st); err != nil {
 		return nil, true, &fs.PathError{Op: "stat", Path: name, Err: err}
 	}
+	if st.Mode&unix.S_IFMT != unix.S_IFREG {
+		return nil, true, notRegular(name)
+	}
+	unix.SetNonblock(fd, false)
 	data, err = readAll(fdReader(fd), st.Size, sl)
 	if err != nil {
 		if _, big := err.(tooBig); !big {
