@@ -276,14 +276,33 @@ func (fm *FrontMatter) time(errs *ErrorList, key, v string) (t time.Time, ok boo
 }
 
 // ParseTime reads an RFC 3339 time; the offset is required because a time
-// without a zone means different instants to different readers.
+// without a zone means different instants to different readers. A leap
+// second (23:59:60), valid RFC 3339 that Go refuses, is read as the next
+// instant. Only the years 1970 to 9999 in UTC are taken: every such time
+// has a form in RFC 3339, RFC 822 (RSS) and RFC 5545 (the calendar), and
+// a feed reader's clock.
 func ParseTime(v string) (time.Time, error) {
 	t, err := time.Parse(time.RFC3339, v)
-	if err != nil {
+	if err != nil && len(v) > 19 && v[10] == 'T' && v[16:19] == ":60" {
+		if t, err = time.Parse(time.RFC3339, v[:17]+"59"+v[19:]); err == nil {
+			t = t.Add(time.Second)
+		}
+	}
+	switch {
+	case err != nil:
 		return time.Time{}, fmt.Errorf("%q is not an RFC 3339 time with an offset, such as 2011-05-14T23:00:00-07:00 or 2011-05-15T06:00:00Z", v)
+	case t.Before(MinTime) || !t.Before(MaxTime):
+		return time.Time{}, fmt.Errorf("%q is outside the years 1970 to 9999 (in UTC) that statusgen takes", v)
 	}
 	return t, nil
 }
+
+// MinTime and MaxTime bound the times ParseTime takes: from 1970 up to,
+// not including, the year 10000, in UTC.
+var (
+	MinTime = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
+	MaxTime = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+)
 
 func (fm *FrontMatter) validateIncident(post *status.Post, name string, errs *ErrorList) {
 	post.Explicit = fm.has("incident")

@@ -133,4 +133,9 @@ var FuzzSeeds = []string{
 	"---\n- a\n- b\n---\n",
 	"---\nregion: &a jp\nservice: *a\n---\n",
 	"---\ntitle: !!binary aGVsbG8=\n---\n",
+	// Times at and past the edges taken: a leap second, year 0 with the
+	// largest offset, the last second of 9999 and past it.
+	"---\nregion: jp\nservice: psn\nstate: major_outage\ntimestamp: 2016-12-31T23:59:60+09:00\n---\nLeap.\n",
+	"---\nregion: jp\nservice: psn\nstate: maintenance\ntimestamp: 0000-01-01T00:00:00+23:59\nuntil: 9999-12-31T23:59:59Z\n---\n",
+	"---\nregion: na\nservice: psn\nstate: degraded\ntimestamp: 9999-12-31T23:59:59-00:01\n---\n",
 }
