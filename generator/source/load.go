@@ -59,6 +59,7 @@ func Load(fsys fs.FS, baseURL string, errs *ErrorList) *Content {
 // against it.
 func ReadSite(fsys fs.FS, baseURL string, errs *ErrorList) *status.Site {
 	data, err := fs.ReadFile(fsys, SiteFile)
+	loneCRs(data) // a fresh copy: ReadFile's
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		errs.Add(Pos{SiteFile, 1, 1}, "missing site file: every site declares its title, regions and services in %s", SiteFile)

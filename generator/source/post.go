@@ -79,6 +79,7 @@ var postKeys = []string{"title", "region", "service", "state", "timestamp", "inc
 func parsePost(p string, data []byte, errs *ErrorList) *Post {
 	post := &Post{Path: p, Name: strings.TrimSuffix(path.Base(p), ".md")}
 	post.fm = FrontMatter{at: Pos{p, 1, 1}, pos: map[string]Pos{}}
+	loneCRs(data)
 	if !checkText(p, data, errs) {
 		return nil
 	}
@@ -139,6 +140,23 @@ func (fm *FrontMatter) read(r *yamlReader, key string, v *yaml.Node) {
 			fm.bad = map[string]bool{}
 		}
 		fm.bad[key] = true
+	}
+}
+
+// loneCRs turns each carriage return not followed by a line feed, the line
+// end of old Mac files, into a line feed, in place: lines end at LF, CRLF
+// or a lone CR, as in CommonMark and in editors, for positions and for the
+// front-matter's fences alike.
+func loneCRs(data []byte) {
+	for i := bytes.IndexByte(data, '\r'); i >= 0; {
+		if i+1 == len(data) || data[i+1] != '\n' {
+			data[i] = '\n'
+		}
+		j := bytes.IndexByte(data[i+1:], '\r')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
 	}
 }
 

@@ -104,6 +104,10 @@ func TestPostErrors(t *testing.T) {
 		{"incident id that looks like a date", "---\nregion: na\nservice: psn\nstate: operational\ntimestamp: 2011-04-20T16:00:00Z\nincident: 2011-04-20\n---\n", nil},
 		{"invalid UTF-8", "---\nregion: na\ntitle: caf\xe9\n---\n", []string{"content/p.md:3:11: invalid UTF-8: save the file as UTF-8"}},
 		{"NUL byte", "---\nregion: n\x00a\n---\n", []string{"content/p.md:2:10: NUL byte: this looks like a binary file, not Markdown"}},
+		{"lone CR line ends accepted", "---\rregion: na\rservice: psn\rstate: operational\rtimestamp: 2011-04-20T16:00:00Z\r---\rBody\r", nil},
+		{"lone CR line ends positioned", "---\rregion: na\rservice: psn\rstate: down\rtimestamp: 2011-04-20T16:00:00Z\r---\r",
+			[]string{`content/p.md:4:8: state: "down" is not a state; use one of operational, maintenance, degraded, partial_outage, major_outage`}},
+		{"NUL after lone CRs on its line", "---\rregion: na\rtitle: a\x00b\r---\r", []string{"content/p.md:3:9: NUL byte: this looks like a binary file, not Markdown"}},
 		{"BOM and CRLF accepted", "\uFEFF---\r\nregion: na\r\nservice: psn\r\nstate: operational\r\ntimestamp: 2011-04-20T16:00:00Z\r\n---\r\nBody\r\n", nil},
 		{"hyphens in body accepted", "---\nregion: na\nservice: psn\nstate: operational\ntimestamp: 2011-04-20T16:00:00Z\n---\nOne\n\n---\n\nTwo\n", nil},
 	}
