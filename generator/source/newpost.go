@@ -50,6 +50,9 @@ func (n NewPost) Compose(c *Content) (string, []byte, error) {
 	if n.Incident != "" && (!idPattern.MatchString(n.Incident) || n.Incident == "all") {
 		return "", nil, fmt.Errorf("--incident: %q: use only %s, and not all", n.Incident, idRule)
 	}
+	if len(n.Incident) > MaxIDLength {
+		return "", nil, fmt.Errorf("--incident: %s", tooLong("incident id", n.Incident))
+	}
 	for _, p := range c.Posts {
 		if n.Incident != "" && p != nil && p.Incident == n.Incident && !p.Explicit {
 			return "", nil, fmt.Errorf("--incident: %q is named after the file %s, which has no incident: line; add \"incident: %s\" to it first", n.Incident, p.Path, n.Incident)

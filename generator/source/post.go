@@ -230,8 +230,11 @@ func (post *Post) Validate(site *status.Site, errs *ErrorList) *status.Post {
 			errs.Add(fm.at, "missing required key %q", key)
 		}
 	}
-	if !idPattern.MatchString(post.Name) {
+	switch {
+	case !idPattern.MatchString(post.Name):
 		errs.Add(fm.at, "file name %q: use only %s, as it becomes the update's anchor", post.Name+".md", idRule)
+	case len(post.Name) > MaxIDLength:
+		errs.Add(fm.at, "%s", tooLong("file name", post.Name))
 	}
 	m.Title, m.Draft, m.Language = fm.Title, fm.Draft, fm.Language
 	if fm.has("language") {
@@ -337,6 +340,8 @@ func (fm *FrontMatter) validateIncident(post *status.Post, name string, errs *Er
 		errs.Add(fm.pos["incident"], "incident id %q is reserved", fm.Incident)
 	case !idPattern.MatchString(fm.Incident):
 		errs.Add(fm.pos["incident"], "incident id %q: use only %s", fm.Incident, idRule)
+	case len(fm.Incident) > MaxIDLength:
+		errs.Add(fm.pos["incident"], "%s", tooLong("incident id", fm.Incident))
 	}
 }
 

@@ -43,6 +43,18 @@ var idPattern = regexp.MustCompile(`^[a-z0-9-]+$`)
 
 const idRule = "lowercase letters, digits and hyphens"
 
+// MaxIDLength is the longest id taken, of a region, service, group or
+// incident, and the longest post file name (its update's anchor, and the
+// incident id of a post without incident:). Ids name output folders and
+// files (regions/<id>/, badges/regions/<id>/<service>.svg), and a file
+// name of over 255 bytes is refused by every common file system.
+const MaxIDLength = 100
+
+// tooLong says what is wrong with an id over MaxIDLength.
+func tooLong(what, id string) string {
+	return fmt.Sprintf("%s %q… is %d characters long; %s are at most %d", what, id[:20], len(id), what+"s", MaxIDLength)
+}
+
 // Default values for keys site.yaml may leave out.
 const (
 	defaultLanguage  = "en"
@@ -391,6 +403,8 @@ func checkEntry(errs *ErrorList, what string, keyPos map[string]Pos, id, name st
 		errs.Add(keyPos["id"], "%s id %q is reserved: it stands for every %s", what, id, what)
 	case !idPattern.MatchString(id):
 		errs.Add(keyPos["id"], "%s id %q: use only %s", what, id, idRule)
+	case len(id) > MaxIDLength:
+		errs.Add(keyPos["id"], "%s", tooLong(what+" id", id))
 	case seen[id]:
 		errs.Add(keyPos["id"], "duplicate %s id %q", what, id)
 	}
