@@ -35,6 +35,12 @@ func (f *flags) live(stderr io.Writer) (*build.Session, func() time.Time, int) {
 		fmt.Fprintf(stderr, "statusgen %s: %v\n", f.set.Name(), err)
 		return nil, nil, 1
 	}
+	// Held for the process's life: a build or another session into the
+	// folder refuses meanwhile. The lock goes with the process.
+	if _, err := publish.Hold(f.out); err != nil {
+		fmt.Fprintf(stderr, "statusgen %s: %v\n", f.set.Name(), err)
+		return nil, nil, 1
+	}
 	now := time.Now
 	if f.now != "" || os.Getenv("SOURCE_DATE_EPOCH") != "" {
 		now = func() time.Time { return opts.Now }

@@ -50,3 +50,52 @@ services:
 		})
 	}
 }
+
+// TestOneWriterPerOutput: while a watch or serve session keeps an output
+// folder up to date, a build into it from another process refuses with a
+// clear message instead of swapping the folder under the session, and so
+// does a second session; once the session ends, the build works.
+func TestOneWriterPerOutput(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spawns processes")
+	}
+	dir := t.TempDir()
+	site := filepath.Join(dir, "site")
+	os.MkdirAll(filepath.Join(site, "content", "posts"), 0o755)
+	os.WriteFile(filepath.Join(site, "content", "site.yaml"), []byte("title: Tiny Status\nbase_url: https://status.example.com/\nregions:\n  - {id: us, name: United States}\nservices:\n  - {id: web, name: Website}\n"), 0o644)
+	out := filepath.Join(dir, "public")
+	watcher := statusgenCmd("watch", "--site", site, "--out", out, "--now", "2024-03-02T00:00:00Z")
+	var wout strings.Builder
+	watcher.Stdout = &wout
+	if err := watcher.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer watcher.Process.Kill()
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(wout.String(), "watching for changes") {
+		if time.Now().After(deadline) {
+			t.Fatalf("watch did not build: %q", wout.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for _, args := range [][]string{
+		{"build", "--site", site, "--out", out, "--now", "2024-03-02T00:00:00Z"},
+		{"watch", "--site", site, "--out", out},
+	} {
+		cmd := statusgenCmd(args...)
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		cmd.Start()
+		timer := time.AfterFunc(10*time.Second, func() { cmd.Process.Kill() }) // a second watch that runs
+		err := cmd.Wait()
+		timer.Stop()
+		if code := cmd.ProcessState.ExitCode(); code != 1 || !strings.Contains(stderr.String(), "is kept up to date by a statusgen watch or serve") {
+			t.Errorf("%s into a watched folder: exit %d (%v)\n%s", args[0], code, err, stderr.String())
+		}
+	}
+	watcher.Process.Signal(syscall.SIGTERM)
+	watcher.Wait()
+	if err := statusgenCmd("build", "--site", site, "--out", out, "--now", "2024-03-02T00:00:00Z").Run(); err != nil {
+		t.Errorf("build after the session ended: %v", err)
+	}
+}

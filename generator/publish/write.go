@@ -46,6 +46,9 @@ func publish(out string, build func(emit func(path string, data []byte) error) e
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, err
 	}
+	if err := notHeld(out); err != nil {
+		return nil, err
+	}
 	unlock, err := lock(parent)
 	if err != nil {
 		return nil, err
