@@ -15,6 +15,7 @@ import (
 	"statusgen/generator/build"
 	"statusgen/generator/publish"
 	"statusgen/generator/serve"
+	"statusgen/generator/source"
 	"statusgen/generator/watch"
 )
 
@@ -140,7 +141,7 @@ func logBuild(stdout, stderr io.Writer, out string, b watch.Build) {
 		fmt.Fprintf(stdout, "statusgen: %d pages, %d feeds, %d other files in %d ms -> %s; watching for changes\n",
 			res.Pages, res.Feeds, res.Files, b.Took.Milliseconds(), out)
 	default:
-		what := b.Changed[0]
+		what := source.Printable(b.Changed[0]) // a file name: no escape sequence reaches the terminal
 		if n := len(b.Changed) - 1; n > 0 {
 			what += fmt.Sprintf(" and %d more", n)
 		}

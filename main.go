@@ -181,7 +181,7 @@ func report(err error, after string, stderr io.Writer) int {
 		}
 		fmt.Fprintf(stderr, "statusgen: %d %s%s\n", len(list), plural(len(list), "error", "errors"), after)
 	default:
-		fmt.Fprintf(stderr, "statusgen: %v; the previous output is unchanged\n", err)
+		fmt.Fprintf(stderr, "statusgen: %s; the previous output is unchanged\n", source.Printable(err.Error()))
 	}
 	return 1
 }

@@ -99,3 +99,38 @@ func TestOneWriterPerOutput(t *testing.T) {
 		t.Errorf("build after the session ended: %v", err)
 	}
 }
+
+// TestTerminalOutputEscaped: a file name holding an escape sequence, a
+// newline or a right-to-left override is printed escaped in messages, so
+// that it can neither colour CI logs nor forge a line of its own.
+func TestTerminalOutputEscaped(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "content", "posts"), 0o755)
+	os.WriteFile(filepath.Join(dir, "content", "site.yaml"), []byte("title: Tiny Status\nbase_url: https://status.example.com/\nregions:\n  - {id: us, name: United States}\nservices:\n  - {id: web, name: Website}\n"), 0o644)
+	for _, name := range []string{"a\x1b[2Jb.md", "x\nstatusgen: no problems.md", "r\u202eevil.md"} {
+		if err := os.WriteFile(filepath.Join(dir, "content", "posts", name), []byte("no front-matter\n"), 0o644); err != nil {
+			t.Skipf("this file system refuses the name %q: %v", name, err)
+		}
+	}
+	var stderr strings.Builder
+	if code := run([]string{"check", "--site", dir}, new(strings.Builder), &stderr); code != 1 {
+		t.Fatalf("check: exit %d\n%s", code, stderr.String())
+	}
+	out := stderr.String()
+	if strings.ContainsAny(out, "\x1b\u202e") {
+		t.Errorf("an escape or a bidi control reached the terminal: %q", out)
+	}
+	for _, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+		if !strings.HasPrefix(line, "content/posts/") && !strings.HasPrefix(line, "statusgen: ") {
+			t.Errorf("a line not of ours: %q", line)
+		}
+		if strings.HasPrefix(line, "statusgen: no problems") {
+			t.Errorf("a file name forged a line: %q", line)
+		}
+	}
+	for _, want := range []string{`a\x1b[2Jb.md`, `x\nstatusgen: no problems.md`, `r\u202eevil.md`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %s in\n%s", want, out)
+		}
+	}
+}

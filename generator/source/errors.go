@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 )
 
 // Pos is a place in a site file: Path relative to the site folder, Line and
@@ -15,7 +16,42 @@ type Pos struct {
 	Col  int
 }
 
-func (p Pos) String() string { return fmt.Sprintf("%s:%d:%d", p.Path, p.Line, p.Col) }
+func (p Pos) String() string { return fmt.Sprintf("%s:%d:%d", Printable(p.Path), p.Line, p.Col) }
+
+// Printable escapes what a terminal would act on rather than show: control
+// characters (escape sequences, newlines that would forge a line of their
+// own) and the controls that reorder text (U+202A–U+202E, U+2066–U+2069,
+// U+200E, U+200F, U+061C), as \x1b or \u202e. File names and text from a
+// site go through it before they are printed.
+func Printable(s string) string {
+	if !strings.ContainsFunc(s, unprintable) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case !unprintable(r):
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r < 0x80:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		default:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		}
+	}
+	return b.String()
+}
+
+func unprintable(r rune) bool {
+	return unicode.IsControl(r) || IsBidiControl(r)
+}
+
+// IsBidiControl reports the characters that change the direction of the
+// text after them: embeddings, overrides, isolates and marks.
+func IsBidiControl(r rune) bool {
+	return r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069 || r == 0x200E || r == 0x200F || r == 0x061C
+}
 
 // Error is one content problem, printed as path:line:col: message.
 type Error struct {
@@ -23,7 +59,7 @@ type Error struct {
 	Msg string
 }
 
-func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
+func (e *Error) Error() string { return e.Pos.String() + ": " + Printable(e.Msg) }
 
 // ErrorList gathers every problem of a build so that all of them can be
 // reported at once instead of one per run.

@@ -236,7 +236,7 @@ func (post *Post) Validate(site *status.Site, errs *ErrorList) *status.Post {
 	case len(post.Name) > MaxIDLength:
 		errs.Add(fm.at, "%s", tooLong("file name", post.Name))
 	}
-	m.Title, m.Draft, m.Language = fm.Title, fm.Draft, fm.Language
+	m.Title, m.Draft, m.Language = CloseBidi(fm.Title), fm.Draft, fm.Language
 	if fm.has("language") {
 		checkLanguage(errs, fm.pos["language"], fm.Language)
 	}

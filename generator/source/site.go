@@ -239,6 +239,54 @@ func (s *siteDoc) validate(errs *ErrorList) {
 	s.Services = validateGroups(errs, "service", s.ServiceGroups, s.groups[1], s.Services, func(v *status.Service) string { return v.ID }, s.keyPos["service_groups"])
 	s.validateRegions(errs) // before reordering: s.regions stands beside the regions as written
 	s.Regions = validateGroups(errs, "region", s.RegionGroups, s.groups[0], s.Regions, func(r *status.Region) string { return r.ID }, s.keyPos["region_groups"])
+	// Names stand in plain text beside statusgen's words: in feed item
+	// titles, JSON, the calendar, badges. A direction control left open in
+	// one would reverse the words after it.
+	s.Title, s.Description = CloseBidi(s.Title), CloseBidi(s.Description)
+	for _, r := range s.Regions {
+		r.Name = CloseBidi(r.Name)
+	}
+	for _, v := range s.Services {
+		v.Name = CloseBidi(v.Name)
+	}
+	for _, g := range append(slices.Clone(s.RegionGroups), s.ServiceGroups...) {
+		g.Name = CloseBidi(g.Name)
+	}
+}
+
+// CloseBidi closes, at its end, every direction embedding, override and
+// isolate s opens and leaves open, so that s reorders only itself
+// wherever it is placed.
+func CloseBidi(s string) string {
+	if !strings.ContainsFunc(s, IsBidiControl) {
+		return s
+	}
+	var open []rune // the closers owed, innermost last
+	for _, r := range s {
+		switch {
+		case r >= 0x202A && r <= 0x202E && r != 0x202C: // LRE, RLE, LRO, RLO
+			open = append(open, 0x202C)
+		case r >= 0x2066 && r <= 0x2068: // LRI, RLI, FSI
+			open = append(open, 0x2069)
+		case r == 0x202C: // PDF closes the innermost embedding, if that is one
+			if len(open) > 0 && open[len(open)-1] == 0x202C {
+				open = open[:len(open)-1]
+			}
+		case r == 0x2069: // PDI closes the innermost isolate and what it holds
+			for i := len(open) - 1; i >= 0; i-- {
+				if open[i] == 0x2069 {
+					open = open[:i]
+					break
+				}
+			}
+		}
+	}
+	var b strings.Builder
+	b.WriteString(s)
+	for i := len(open) - 1; i >= 0; i-- {
+		b.WriteRune(open[i])
+	}
+	return b.String()
 }
 
 // validateGroups checks the groups of regions or of services: ids unlike

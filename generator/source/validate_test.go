@@ -254,3 +254,23 @@ func TestStaleDaysChecked(t *testing.T) {
 		t.Errorf("errors %q, want %q", got, want)
 	}
 }
+
+// TestCloseBidi: what a name or title opens, it closes at its end,
+// innermost first; closers without an opener, and balanced text, stay as
+// they are.
+func TestCloseBidi(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain":                "plain",
+		"a\u202eb":             "a\u202eb\u202c",
+		"a\u2067b\u202ac":      "a\u2067b\u202ac\u202c\u2069",
+		"a\u2066b\u2069c":      "a\u2066b\u2069c",
+		"\u2069x\u202c":        "\u2069x\u202c",
+		"\u202ax\u2069":        "\u202ax\u2069\u202c",
+		"\u2066\u202bx\u2069y": "\u2066\u202bx\u2069y",
+		"\u202e\u202e\u202cx":  "\u202e\u202e\u202cx\u202c",
+	} {
+		if got := CloseBidi(in); got != want {
+			t.Errorf("CloseBidi(%+q) = %+q, want %+q", in, got, want)
+		}
+	}
+}
