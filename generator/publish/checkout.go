@@ -26,7 +26,9 @@ func CheckOut(site, out string) error {
 		return fmt.Errorf("refusing to write to %s: it holds the site %s, which a build would replace", out, site)
 	}
 	for _, src := range []string{"content", "layouts", "assets"} {
-		if within(out, filepath.Join(site, src)) {
+		// Resolved, as out is: a content/ that is a link must not let
+		// --out into where it leads.
+		if within(out, realPath(filepath.Join(site, src))) {
 			return fmt.Errorf("refusing to write to %s: it is inside the site's %s/ folder", out, src)
 		}
 	}

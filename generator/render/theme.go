@@ -58,6 +58,9 @@ func LoadTheme(site *status.Site, siteFS, defaults fs.FS, errs *source.ErrorList
 		if pe := (*fs.PathError)(nil); errors.As(err, &pe) && strings.HasPrefix(pe.Path, "assets/") {
 			at, what = pe.Path, "cannot read: %v" // the file at fault
 		}
+		if le := (*source.LinkError)(nil); errors.As(err, &le) {
+			at, what = le.Link, "%v"
+		}
 		errs.Add(source.Pos{Path: at, Line: 1, Col: 1}, what, source.WithoutPath(err))
 	}
 	t.parseLayouts(errs)

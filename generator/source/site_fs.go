@@ -64,11 +64,41 @@ func (s *SiteFS) Open(name string) (fs.File, error) {
 			return f, err
 		}
 	}
+	if err := s.noLinks(name); err != nil {
+		return nil, err
+	}
 	// Opening a named pipe waits for a writer, for ever: look first.
 	if info, err := fs.Stat(s.FS, name); err == nil && !info.Mode().IsRegular() && !info.IsDir() {
 		return nil, notRegular(name)
 	}
 	return s.FS.Open(name)
+}
+
+// LinkError is a symbolic link met on the way to a file of the site:
+// statusgen follows none, in content/, layouts/ or assets/, nor those
+// folders themselves, whether it points inside the site or out of it.
+type LinkError struct{ Link string }
+
+func (e *LinkError) Error() string {
+	return e.Link + " is a symbolic link; statusgen follows no links in a site's content/, layouts/ or assets/: put the file or folder itself there"
+}
+
+// noLinks returns a LinkError for the first part of name that is a
+// symbolic link. os.Root would follow one that stays inside the site.
+func (s *SiteFS) noLinks(name string) error {
+	for i := 0; i <= len(name); i++ {
+		if i < len(name) && name[i] != '/' {
+			continue
+		}
+		info, err := s.root.Lstat(name[:i])
+		if err != nil {
+			return nil // missing: Open says so
+		}
+		if info.Mode()&fs.ModeSymlink != 0 {
+			return &LinkError{name[:i]}
+		}
+	}
+	return nil
 }
 
 // ErrNotRegular is what reading a named pipe, a device or a socket in a
@@ -93,6 +123,11 @@ func (s *SiteFS) ReadDir(name string) ([]fs.DirEntry, error) {
 			return entries, err
 		}
 	}
+	if fs.ValidPath(name) && name != "." {
+		if err := s.noLinks(name); err != nil {
+			return nil, err
+		}
+	}
 	return fs.ReadDir(s.FS, name)
 }
 
@@ -107,6 +142,14 @@ func (s *SiteFS) ReadFile(name string) ([]byte, error) {
 	return io.ReadAll(f)
 }
 
-func (s *SiteFS) Stat(name string) (fs.FileInfo, error)  { return fs.Stat(s.FS, name) }
+func (s *SiteFS) Stat(name string) (fs.FileInfo, error) {
+	if fs.ValidPath(name) && name != "." {
+		if err := s.noLinks(name); err != nil {
+			return nil, err
+		}
+	}
+	return fs.Stat(s.FS, name)
+}
+
 func (s *SiteFS) Lstat(name string) (fs.FileInfo, error) { return fs.Lstat(s.FS, name) }
 func (s *SiteFS) ReadLink(name string) (string, error)   { return fs.ReadLink(s.FS, name) }

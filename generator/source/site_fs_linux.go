@@ -22,6 +22,8 @@ func openBeneath(dir int, name, as string) (*os.File, bool, error) {
 		Resolve: unix.RESOLVE_BENEATH | unix.RESOLVE_NO_SYMLINKS | unix.RESOLVE_NO_MAGICLINKS,
 	})
 	if err != nil {
+		// A link on the way (ELOOP) is left to os.Root's side, which
+		// names it; anything else os.Root reports as before.
 		return nil, false, nil
 	}
 	var st unix.Stat_t
