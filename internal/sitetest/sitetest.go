@@ -138,4 +138,10 @@ var FuzzSeeds = []string{
 	"---\nregion: jp\nservice: psn\nstate: major_outage\ntimestamp: 2016-12-31T23:59:60+09:00\n---\nLeap.\n",
 	"---\nregion: jp\nservice: psn\nstate: maintenance\ntimestamp: 0000-01-01T00:00:00+23:59\nuntil: 9999-12-31T23:59:59Z\n---\n",
 	"---\nregion: na\nservice: psn\nstate: degraded\ntimestamp: 9999-12-31T23:59:59-00:01\n---\n",
+	// Old Mac line ends, with a NUL on a later line.
+	"---\rregion: jp\rservice: psn\rstate: degraded\rtimestamp: 2011-04-20T16:00:00Z\r---\rBody\x00\r",
+	// Direction controls and an escape sequence in a title, left open.
+	"---\ntitle: \"Down \u202e\u2066\x1b[31m\"\nregion: jp\nservice: psn\nstate: major_outage\ntimestamp: 2011-04-20T16:00:00Z\n---\nDown.\n",
+	// An incident id past the length taken.
+	"---\nregion: jp\nservice: psn\nstate: operational\ntimestamp: 2011-04-20T16:00:00Z\nincident: " + strings.Repeat("x", 101) + "\n---\n",
 }
