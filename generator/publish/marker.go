@@ -34,6 +34,10 @@ func markerFor(paths []string) []byte {
 // someone else put there, which replacing out would delete. A marker
 // without a list (from before markers held one) names nothing as strange.
 func Unlisted(out string) ([]string, error) {
+	// A named pipe in its place would be read for ever: look first.
+	if info, err := os.Lstat(filepath.Join(out, Marker)); err == nil && !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("refusing to write to %s: its %s is not a regular file; move what is yours out of it and delete the folder", out, Marker)
+	}
 	data, err := os.ReadFile(filepath.Join(out, Marker))
 	if err != nil {
 		return nil, err

@@ -122,7 +122,7 @@ func (s *Server) file(w http.ResponseWriter, r *http.Request) {
 	defer root.Close()
 	info, err := root.Stat(name)
 	switch {
-	case err != nil:
+	case err != nil, !info.IsDir() && !info.Mode().IsRegular(): // a named pipe would be read for ever
 		s.notFound(w)
 		return
 	case info.IsDir():
@@ -166,7 +166,14 @@ const notYet = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><
 
 // notFound answers with the site's own 404 page.
 func (s *Server) notFound(w http.ResponseWriter) {
-	data, err := os.ReadFile(path.Join(s.out, "404.html"))
+	name := path.Join(s.out, "404.html")
+	var data []byte
+	info, err := os.Stat(name)
+	if err == nil && info.Mode().IsRegular() {
+		data, err = os.ReadFile(name)
+	} else if err == nil {
+		err = os.ErrInvalid // not a file to read
+	}
 	if err != nil {
 		http.Error(w, "404 page not found", http.StatusNotFound)
 		return
