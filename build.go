@@ -36,7 +36,7 @@ func buildCmd(args []string, stdout, stderr io.Writer) int {
 		f.out = filepath.Join(f.site, "public")
 	}
 	if err := publish.CheckOut(f.site, f.out); err != nil {
-		fmt.Fprintf(stderr, "statusgen build: %v\n", err)
+		fmt.Fprintf(stderr, "statusgen build: %s\n", source.Printable(err.Error())) // it may name files found there
 		return 1
 	}
 	var changed *os.File

@@ -33,15 +33,17 @@ func (f *flags) live(stderr io.Writer) (*build.Session, func() time.Time, int) {
 		f.out = filepath.Join(f.site, "public")
 	}
 	if err := publish.CheckOut(f.site, f.out); err != nil {
-		fmt.Fprintf(stderr, "statusgen %s: %v\n", f.set.Name(), err)
+		fmt.Fprintf(stderr, "statusgen %s: %s\n", f.set.Name(), source.Printable(err.Error())) // it may name files found there
 		return nil, nil, 1
 	}
-	// Held for the process's life: a build or another session into the
-	// folder refuses meanwhile. The lock goes with the process.
-	if _, err := publish.Hold(f.out); err != nil {
-		fmt.Fprintf(stderr, "statusgen %s: %v\n", f.set.Name(), err)
+	// Held for the session: a build or another session into the folder
+	// refuses meanwhile. The lock goes with the process if it is killed.
+	release, err := publish.Hold(f.out)
+	if err != nil {
+		fmt.Fprintf(stderr, "statusgen %s: %s\n", f.set.Name(), source.Printable(err.Error()))
 		return nil, nil, 1
 	}
+	f.release = release
 	now := time.Now
 	if f.now != "" || os.Getenv("SOURCE_DATE_EPOCH") != "" {
 		now = func() time.Time { return opts.Now }
@@ -59,6 +61,7 @@ func watchCmd(args []string, stdout, stderr io.Writer) int {
 	if code >= 0 {
 		return code
 	}
+	defer f.release()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	err := watch.Run(ctx, f.site, sess, now, func(b watch.Build) { logBuild(stdout, stderr, f.out, b) })
@@ -80,6 +83,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	if code >= 0 {
 		return code
 	}
+	defer f.release()
 	if _, _, err := net.SplitHostPort(*addr); err != nil {
 		fmt.Fprintf(stderr, "statusgen serve: --addr: %v\n", err)
 		return 2

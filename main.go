@@ -72,6 +72,7 @@ type flags struct {
 	out      string
 	baseURL  string
 	now      string
+	release  func() // lets go of the output folder a watch or serve session holds
 }
 
 func newFlags(name, synopsis string) *flags {
@@ -148,7 +149,11 @@ func (f *flags) buildTime() (time.Time, error) {
 		if err != nil {
 			return time.Time{}, fmt.Errorf("SOURCE_DATE_EPOCH: %q is not a whole number of seconds", s)
 		}
-		return time.Unix(n, 0).UTC(), nil
+		t := time.Unix(n, 0).UTC()
+		if t.Before(source.MinTime) || !t.Before(source.MaxTime) {
+			return time.Time{}, fmt.Errorf("SOURCE_DATE_EPOCH: %s seconds is outside the years 1970 to 9999 that statusgen takes", s)
+		}
+		return t, nil
 	}
 	return time.Now(), nil
 }

@@ -29,7 +29,8 @@ func newCmd(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	fail := func(code int, format string, a ...any) int {
-		fmt.Fprintf(stderr, "statusgen new: "+format+"\n", a...)
+		// Messages may hold ids and paths from the site: printed escaped.
+		fmt.Fprintf(stderr, "statusgen new: %s\n", source.Printable(fmt.Sprintf(format, a...)))
 		return code
 	}
 	n.Title = strings.Join(title, " ")

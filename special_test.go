@@ -134,3 +134,38 @@ func TestTerminalOutputEscaped(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckOutAndNewEscaped: the names of strange files found in --out, and
+// ids from site.yaml that new lists, are printed escaped too.
+func TestCheckOutAndNewEscaped(t *testing.T) {
+	dir := t.TempDir()
+	site := filepath.Join(dir, "site")
+	os.MkdirAll(filepath.Join(site, "content", "posts"), 0o755)
+	os.WriteFile(filepath.Join(site, "content", "site.yaml"), []byte("title: Tiny Status\nbase_url: https://status.example.com/\nregions:\n  - {id: \"u\\e[31ms\\nstatusgen: forged\", name: United States}\nservices:\n  - {id: web, name: Website}\n"), 0o644)
+	out := filepath.Join(dir, "out")
+	os.MkdirAll(out, 0o755)
+	os.WriteFile(filepath.Join(out, ".statusgen"), []byte("This folder is statusgen's output: every build replaces it whole.\nFiles of the last build, one per line, so that the next can tell them from files it did not write:\n"), 0o644)
+	os.WriteFile(filepath.Join(out, "evil\x1b[2Jname\nstatusgen: forged"), nil, 0o644)
+	for _, args := range [][]string{{"build", "--site", site, "--out", out}, {"new", "--site", site, "--region", "zz", "--service", "web", "--state", "operational", "x"}} {
+		var stderr strings.Builder
+		run(args, new(strings.Builder), &stderr)
+		if strings.ContainsAny(stderr.String(), "\x1b") || strings.Contains(stderr.String(), "\nstatusgen: forged") {
+			t.Errorf("%s printed raw text from the site: %q", args[0], stderr.String())
+		}
+		if !strings.Contains(stderr.String(), `\x1b[`) {
+			t.Errorf("%s did not print the name or id it refuses: %q", args[0], stderr.String())
+		}
+	}
+}
+
+// TestSourceDateEpochRange: SOURCE_DATE_EPOCH outside the years taken is
+// refused as --now is.
+func TestSourceDateEpochRange(t *testing.T) {
+	for _, v := range []string{"-99999999999", "999999999999"} {
+		t.Setenv("SOURCE_DATE_EPOCH", v)
+		var stderr strings.Builder
+		if code := run([]string{"check", "--site", t.TempDir()}, new(strings.Builder), &stderr); code == 0 || !strings.Contains(stderr.String(), "outside the years 1970 to 9999") {
+			t.Errorf("SOURCE_DATE_EPOCH=%s: exit %d\n%s", v, code, stderr.String())
+		}
+	}
+}

@@ -45,3 +45,23 @@ func TestBidiControlsClosed(t *testing.T) {
 		}
 	}
 }
+
+// TestBidiInUIStringsClosed: a site's own UI string that opens an override
+// is closed too: it stands in feed item titles beside a post's title.
+func TestBidiInUIStringsClosed(t *testing.T) {
+	fsys := fstest.MapFS{
+		source.SiteFile:         {Data: []byte(sitetest.Site)},
+		"layouts/i18n/en.yaml":  {Data: []byte("state_major_outage: \"Major \\u202eoutage\"\n")},
+		"content/posts/down.md": {Data: []byte("---\ntitle: Down\nregion: na\nservice: psn\nstate: major_outage\ntimestamp: 2011-04-20T16:00:00Z\n---\nBody.\n")},
+	}
+	out := build(t, fsys, Options{Now: sitetest.At("2011-04-21T17:00:00Z")})
+	items := parseFeed(t, out, "feed.xml").Items
+	if len(items) != 1 || !strings.Contains(items[0].Title, "Major \u202eoutage\u202c — Down") {
+		t.Errorf("feed item titles: %+q", func() (ts []string) {
+			for _, it := range items {
+				ts = append(ts, it.Title)
+			}
+			return
+		}())
+	}
+}

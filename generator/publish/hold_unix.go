@@ -4,6 +4,7 @@ package publish
 
 import (
 	"errors"
+	"fmt"
 	"os"
 
 	"golang.org/x/sys/unix"
@@ -13,16 +14,21 @@ import (
 // a session, which makes the file and removes it when done, shared for a
 // build's look. It returns nil, nil when another process holds it.
 func holdLock(name string, exclusive bool) (unlock func(), err error) {
-	flags := os.O_RDONLY // a build only looks: no file, no session
+	// Neither a link followed nor a named pipe waited on.
+	flags := os.O_RDONLY | unix.O_NOFOLLOW | unix.O_NONBLOCK // a build only looks: no file, no session
 	if exclusive {
-		flags = os.O_RDWR | os.O_CREATE
+		flags = os.O_RDWR | os.O_CREATE | unix.O_NOFOLLOW | unix.O_NONBLOCK
 	}
 	f, err := os.OpenFile(name, flags, 0o644)
 	switch {
 	case errors.Is(err, os.ErrNotExist) && !exclusive:
 		return func() {}, nil
 	case err != nil:
-		return nil, err
+		return nil, fmt.Errorf("%s: %w; remove it", name, err)
+	}
+	if info, err := f.Stat(); err != nil || !info.Mode().IsRegular() {
+		f.Close()
+		return nil, fmt.Errorf("%s is not a regular file; remove it", name)
 	}
 	how := unix.LOCK_SH
 	if exclusive {

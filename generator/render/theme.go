@@ -332,6 +332,9 @@ func loadStrings(layers []fs.FS, langs []string, errs *source.ErrorList) map[str
 			if err := yaml.Unmarshal(data, out[lang]); err != nil {
 				source.YAMLError(name, data, err, errs)
 			}
+			for k, v := range out[lang] { // they stand beside names and titles in plain text too
+				out[lang][k] = source.CloseBidi(v)
+			}
 		}
 	}
 	if len(out["en"]) == 0 {

@@ -2,6 +2,7 @@ package source
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"path"
 	"slices"
@@ -307,6 +308,9 @@ func ParseTime(v string) (time.Time, error) {
 	if err != nil && len(v) > 19 && v[10] == 'T' && v[16:19] == ":60" {
 		if t, err = time.Parse(time.RFC3339, v[:17]+"59"+v[19:]); err == nil {
 			t = t.Add(time.Second)
+			if u := t.UTC(); u.Hour() != 0 || u.Minute() != 0 || u.Second() != 0 {
+				err = errors.New("a leap second is the last of a UTC day") // 23:59:60 in UTC, whatever the offset
+			}
 		}
 	}
 	switch {
