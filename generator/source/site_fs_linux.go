@@ -57,7 +57,7 @@ func (s *SiteFS) readLimited(name string, sl *slab) (data []byte, ok bool, err e
 	if st.Mode&unix.S_IFMT != unix.S_IFREG {
 		return nil, true, notRegular(name)
 	}
-	unix.SetNonblock(fd, false)
+	// A regular file reads alike with O_NONBLOCK: no call to clear it.
 	data, err = readAll(fdReader(fd), st.Size, sl)
 	if err != nil {
 		if _, big := err.(tooBig); !big {
