@@ -2,6 +2,7 @@ package publish
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"sync"
 )
@@ -26,6 +27,9 @@ func (e ErrHeld) Error() string {
 // release is called (or the process ends).
 func Hold(out string) (release func(), err error) {
 	out = realPath(out)
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil { // as Publish would
+		return nil, err
+	}
 	unlock, err := holdLock(holdFile(out), true)
 	if err != nil {
 		return nil, err

@@ -66,3 +66,17 @@ func TestLockFileNamedPipe(t *testing.T) {
 		t.Error("a session made a file where a link as its lock file points")
 	}
 }
+
+// TestHoldMakesTheParent: a session into an output folder whose parent does
+// not exist yet holds it, as a build would make it.
+func TestHoldMakesTheParent(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "new", "deep", "public")
+	release, err := Hold(out)
+	if err != nil {
+		t.Fatalf("Hold of %s: %v", out, err)
+	}
+	release()
+	if _, err := os.Stat(holdFile(out)); !os.IsNotExist(err) {
+		t.Errorf("the lock file stays after release: %v", err)
+	}
+}
