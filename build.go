@@ -17,9 +17,10 @@ import (
 // The build and check commands.
 
 func buildCmd(args []string, stdout, stderr io.Writer) int {
-	f := newFlags("build", "[--site DIR] [--out DIR] [--base-url URL] [--now TIME] [--changed FILE]")
+	f := newFlags("build", "[--site DIR] [--out DIR] [--base-url URL] [--now TIME] [--changed FILE] [--previous DIR]")
 	f.set.StringVar(&f.out, "out", "", "the output `folder` (default: public inside the site)")
 	changedFile := f.set.String("changed", "", "write the URLs of the output files added, changed or removed to this `file` (- for standard output), for a CDN purge")
+	previous := f.set.String("previous", "", "compare with this `folder`, a copy of the site as published (fetched from a bucket, say), instead of what --out holds: --changed lists what differs from it, and unchanged files keep its times")
 	f.set.StringVar(&f.baseURL, "base-url", "", "the site's absolute `URL`, replacing base_url in site.yaml")
 	if code := f.parse(args, stdout, stderr); code >= 0 {
 		return code
@@ -34,6 +35,12 @@ func buildCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	if f.out == "" {
 		f.out = filepath.Join(f.site, "public")
+	}
+	if *previous != "" {
+		if err := checkPrevious(*previous, f.out); err != nil {
+			fmt.Fprintf(stderr, "statusgen build: --previous: %s\n", source.Printable(err.Error()))
+			return 2
+		}
 	}
 	if err := publish.CheckOut(f.site, f.out); err != nil {
 		fmt.Fprintf(stderr, "statusgen build: %s\n", source.Printable(err.Error())) // it may name files found there
@@ -62,7 +69,7 @@ func buildCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	start := time.Now()
 	var stats build.Stats
-	changes, err := publish.Publish(f.out, func(emit func(string, []byte) error) error {
+	changes, err := publish.PublishOver(f.out, *previous, func(emit func(string, []byte) error) error {
 		stats, err = build.Generate(opts, emit)
 		return err
 	})
@@ -98,6 +105,23 @@ func writeChanged(w io.Writer, base string, changes []string) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// checkPrevious: the previous site must be a folder apart from --out,
+// which the build replaces, and from its parent, where it stages.
+func checkPrevious(previous, out string) error {
+	info, err := os.Stat(previous)
+	switch {
+	case err != nil:
+		return err
+	case !info.IsDir():
+		return fmt.Errorf("%s is not a folder", previous)
+	case publish.Within(previous, out) && !publish.Within(out, previous):
+		return fmt.Errorf("%s is inside --out, which the build replaces; fetch the published site into a folder of its own", previous)
+	case publish.Within(out, previous) && !publish.Within(previous, out):
+		return fmt.Errorf("%s holds --out; fetch the published site into a folder of its own", previous)
+	}
+	return nil
 }
 
 func checkCmd(args []string, stdout, stderr io.Writer) int {

@@ -8,7 +8,11 @@ type (
 )
 
 var (
-	PublishOn = publish
 	WriteNew  = writeNew
 	OldMarker = markerText
 )
+
+// PublishOn is Publish writing through d.
+func PublishOn(out string, build func(emit func(string, []byte) error) error, d disk) ([]string, error) {
+	return publish(out, "", build, d)
+}

@@ -47,6 +47,10 @@ func Unlisted(out string) ([]string, error) {
 	switch {
 	case !ok && text == markerText:
 		return nil, nil
+	case strings.TrimSpace(text) == "":
+		// Made by hand, as an older guide to publishing did for a site
+		// fetched from a bucket: which files are statusgen's is unknown.
+		return nil, fmt.Errorf("refusing to write to %s: its %s file is empty, so statusgen did not make the folder; to compare with a copy of the published site, fetch it into a folder of its own and pass that with --previous", out, Marker)
 	case !ok:
 		return nil, fmt.Errorf("refusing to write to %s: its %s file is damaged, so which files statusgen wrote cannot be told; move what is yours out of it and delete the folder", out, Marker)
 	}

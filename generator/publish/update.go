@@ -103,7 +103,7 @@ func replaceAll(out string, files map[string][]byte) ([]string, error) {
 // it, so that readers see the old or the new file whole; a file whose bytes
 // are the same is left alone, with its mtime.
 func replaceFile(name string, data []byte) (bool, error) {
-	if sameBytes(name, data) {
+	if sameBytes(name, data) != nil {
 		return false, nil
 	}
 	tmp, err := createTemp(name)

@@ -24,7 +24,17 @@ import (
 // It returns the output files added, changed or removed, sorted: what a CDN
 // in front of the site must forget.
 func Publish(out string, build func(emit func(path string, data []byte) error) error) ([]string, error) {
-	return publish(out, build, osDisk{})
+	return publish(out, "", build, osDisk{})
+}
+
+// PublishOver is Publish with the old site read from the folder previous
+// instead of out: a copy of the site as published, fetched from a bucket
+// or CDN, with or without its marker. The changes are those against it,
+// and files it has with the same bytes keep its modification times, so
+// that a sync that compares times uploads only what changed. previous is
+// only read.
+func PublishOver(out, previous string, build func(emit func(path string, data []byte) error) error) ([]string, error) {
+	return publish(out, previous, build, osDisk{})
 }
 
 // disk is what a build does to the staging folder, so that tests can make
@@ -40,7 +50,7 @@ type osDisk struct{}
 func (osDisk) Mkdir(name string) error                  { return os.Mkdir(name, 0o755) }
 func (osDisk) WriteFile(name string, data []byte) error { return writeNew(name, data) }
 
-func publish(out string, build func(emit func(path string, data []byte) error) error, d disk) ([]string, error) {
+func publish(out, previous string, build func(emit func(path string, data []byte) error) error, d disk) ([]string, error) {
 	out = realPath(out)
 	parent, name := filepath.Split(out)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
@@ -64,7 +74,12 @@ func publish(out string, build func(emit func(path string, data []byte) error) e
 		return nil, err
 	}
 	w := &stager{stage: stage, old: out, same: map[string]bool{}, disk: d}
-	if info, err := os.Stat(out); err != nil || !info.IsDir() {
+	if previous != "" {
+		// Copied from, not linked to: previous is someone else's folder,
+		// which may be written in place after the build.
+		w.old, w.copyOld = realPath(previous), true
+	}
+	if info, err := os.Stat(w.old); err != nil || !info.IsDir() {
 		w.old = "" // nothing to carry over: no need to look
 	}
 	if err := build(w.emit); err != nil {
@@ -99,6 +114,7 @@ func removeStale(parent, name string) {
 // stager writes the new site into the staging folder.
 type stager struct {
 	stage, old string // old is "" when there is no old site
+	copyOld    bool   // whether unchanged files are copied from old rather than linked
 	mu         sync.Mutex
 	same       map[string]bool // path -> whether the old site has it unchanged
 	dirs       sync.Map        // folders made in stage
@@ -120,18 +136,25 @@ func (w *stager) write(p string, data []byte) error {
 			return err
 		}
 	}
-	same := false
+	var old fs.FileInfo
 	if w.old != "" {
-		old := filepath.Join(w.old, filepath.FromSlash(p))
-		same = sameBytes(old, data) && os.Link(old, dst) == nil // unchanged: keep the old file and its mtime
+		old = sameBytes(filepath.Join(w.old, filepath.FromSlash(p)), data)
 	}
 	w.mu.Lock()
-	w.same[p] = same
+	w.same[p] = old != nil
 	w.mu.Unlock()
-	if same {
-		return nil
+	if old != nil && !w.copyOld && os.Link(filepath.Join(w.old, filepath.FromSlash(p)), dst) == nil {
+		return nil // unchanged: keep the old file and its mtime
 	}
-	return w.disk.WriteFile(dst, data)
+	if err := w.disk.WriteFile(dst, data); err != nil {
+		return err
+	}
+	if old != nil {
+		// The copy keeps the old file's time, so that syncs that compare
+		// times still see it unchanged.
+		return os.Chtimes(dst, old.ModTime(), old.ModTime())
+	}
+	return nil
 }
 
 // mkdir makes the folder dir in the staging folder, and its parents: one
@@ -188,13 +211,17 @@ func (w *stager) changes() ([]string, error) {
 	return out, err
 }
 
-func sameBytes(path string, data []byte) bool {
+// sameBytes returns the file at path if it is a regular file holding
+// data, else nil.
+func sameBytes(path string, data []byte) fs.FileInfo {
 	info, err := os.Lstat(path)
 	if err != nil || !info.Mode().IsRegular() || info.Size() != int64(len(data)) {
-		return false
+		return nil
 	}
-	old, err := os.ReadFile(path)
-	return err == nil && bytes.Equal(old, data)
+	if old, err := os.ReadFile(path); err != nil || !bytes.Equal(old, data) {
+		return nil
+	}
+	return info
 }
 
 // swap puts the staged site in place of out in one step where the system

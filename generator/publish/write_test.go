@@ -35,6 +35,70 @@ func files(m map[string]string) func(emit func(string, []byte) error) error {
 	}
 }
 
+// A copy of the published site fetched from a bucket, without its marker
+// and with files nobody built, serves as the old site: the changes are
+// those against it, unchanged files keep its times, and it is left as it
+// was.
+func TestPublishOver(t *testing.T) {
+	for _, elsewhere := range []bool{false, true} {
+		dir, prevDir := t.TempDir(), t.TempDir()
+		if elsewhere {
+			// On another file system, where unchanged files cannot be linked
+			// but must be copied with their time.
+			shm, err := os.MkdirTemp("/dev/shm", "published")
+			if err != nil {
+				t.Skip("no /dev/shm to hold a previous site on another file system")
+			}
+			t.Cleanup(func() { os.RemoveAll(shm) })
+			prevDir = shm
+		}
+		testPublishOver(t, filepath.Join(prevDir, "published"), filepath.Join(dir, "public"))
+	}
+}
+
+func testPublishOver(t *testing.T, prev, out string) {
+	old := time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)
+	fetched := map[string]string{"index.html": "one", "a/index.html": "same", "gone.html": "x", "robots.txt": "r"}
+	for p, s := range fetched {
+		name := filepath.Join(prev, p)
+		os.MkdirAll(filepath.Dir(name), 0o755)
+		if err := os.WriteFile(name, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		os.Chtimes(name, old, old)
+	}
+	v2 := map[string]string{"index.html": "two", "a/index.html": "same", "new.html": "n"}
+	for run := 1; run <= 2; run++ { // the second into an out of its own
+		changes, err := publish.PublishOver(out, prev, files(v2))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []string{"gone.html", "index.html", "new.html", "robots.txt"}; !slices.Equal(changes, want) {
+			t.Errorf("run %d: changes %v, want %v", run, changes, want)
+		}
+		got := sitetest.Tree(t, out)
+		delete(got, publish.Marker)
+		if fmt.Sprint(got) != fmt.Sprint(v2) {
+			t.Errorf("run %d: output %v, want %v", run, got, v2)
+		}
+		for p, want := range map[string]bool{"a/index.html": true, "index.html": false, "new.html": false} {
+			info, err := os.Stat(filepath.Join(out, p))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if info.ModTime().Equal(old) != want {
+				t.Errorf("run %d: %s has mtime %v; want the fetched one: %v", run, p, info.ModTime(), want)
+			}
+			if fetched, err := os.Stat(filepath.Join(prev, p)); err == nil && os.SameFile(info, fetched) {
+				t.Errorf("run %d: %s is linked to the previous site's file, which its owner may write in place", run, p)
+			}
+		}
+	}
+	if got := sitetest.Tree(t, prev); fmt.Sprint(got) != fmt.Sprint(fetched) {
+		t.Errorf("the previous site changed: %v", got)
+	}
+}
+
 func TestPublishKeepsUnchangedMtimes(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "public")
 	v1 := map[string]string{"index.html": "one", "a/index.html": "same", "gone.html": "x"}
