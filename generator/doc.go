@@ -68,8 +68,9 @@
 //	incident   threads posts into one incident; without it the post is an
 //	           incident of its own named after its file
 //	stage      investigating, identified, monitoring or resolved; default
-//	           resolved when the post closes its incident, else
-//	           investigating
+//	           resolved when the post closes its incident, else the
+//	           latest stage but resolved an earlier post of the incident
+//	           gave since it was last resolved, else investigating
 //	until      end of a maintenance window (state maintenance only)
 //	announced  when a future post becomes public (not after timestamp)
 //	draft      true: checked, never published
