@@ -68,8 +68,9 @@
 //	incident   threads posts into one incident; without it the post is an
 //	           incident of its own named after its file
 //	stage      investigating, identified, monitoring or resolved; default
-//	           resolved when the post closes its incident, else
-//	           investigating
+//	           resolved when the post closes its incident, else the
+//	           latest stage but resolved an earlier post of the incident
+//	           gave since it was last resolved, else investigating
 //	until      end of a maintenance window (state maintenance only)
 //	announced  when a future post becomes public (not after timestamp)
 //	draft      true: checked, never published
@@ -132,7 +133,13 @@
 //	Upcoming             the scope's future posts, soonest first
 //	Recent N             the scope's last N closed incidents
 //	LastUpdated          the time of the scope's latest past post
-//	Affected             an incident's regions, services and state in each
+//	Affected             an incident page's pairs by state, worst first:
+//	                     each pair's state now while the incident is open,
+//	                     its worst once closed (Status.PairStates); the
+//	                     regions with the same services in a state share
+//	                     an entry, whose Regions and Services are Names
+//	                     (Text, and Dir: the page below the base URL, or
+//	                     "" for "All regions"), whole groups by name
 //	Where POST           "North America, Europe · PlayStation Network"
 //	PostTitle POST       a post's title, or one derived from its services
 //	IncidentTitle VIEW   an incident's name: its first post's title

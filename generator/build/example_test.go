@@ -87,6 +87,21 @@ func TestExamplePagesTellJapan(t *testing.T) {
 	if !strings.Contains(na, "Operational") || !strings.Contains(jpRow, "Major outage") {
 		t.Errorf("PSN page rows:\n%s\n%s\nwant North America operational, Japan major outage", na, jpRow)
 	}
+	// The incident page gives each region's PSN its own state now.
+	_, affected, _ := strings.Cut(string(out["incidents/psn-intrusion-2011/index.html"]), `<dt>Affected, state now</dt><dd><ul class="affected">`)
+	affected, _, _ = strings.Cut(affected, "</ul>")
+	var naPSN, jpPSN string
+	for _, li := range strings.Split(affected, "<li>") {
+		if strings.Contains(li, `href="/services/psn/"`) && strings.Contains(li, `href="/regions/na/"`) {
+			naPSN = li
+		}
+		if strings.Contains(li, `href="/services/psn/"`) && strings.Contains(li, `href="/regions/jp/"`) {
+			jpPSN = li
+		}
+	}
+	if !strings.Contains(naPSN, "Operational") || !strings.Contains(jpPSN, "Major outage") {
+		t.Errorf("incident page's Affected list:\n%s\nwant North America's PSN operational, Japan's major outage", affected)
+	}
 }
 
 // tableRow returns the table row whose header links to the site path.

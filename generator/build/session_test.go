@@ -332,6 +332,8 @@ func TestSessionThreads(t *testing.T) {
 	if _, err := s.sess.Build(nil, s.now); err != nil {
 		t.Fatal(err)
 	}
+	post("a", "na", "major_outage", "2011-05-19T10:00:00Z", "incident: x\nstage: identified\n")
+	s.rebuild("a's stage given", []string{"content/posts/a.md"}) // b now carries it
 	os.Remove(filepath.Join(s.dir, "content/posts/a.md"))
 	s.rebuild("a removed", []string{"content/posts/a.md"}) // b now resolves x
 	post("m1", "na", "maintenance", "2011-05-19T12:00:00Z", "incident: w\nuntil: 2011-05-19T15:00:00Z\n")

@@ -228,24 +228,64 @@ type IncidentList struct {
 // List pairs incidents with the page for the incident-list partial.
 func (p *Page) List(views []*status.IncidentView) IncidentList { return IncidentList{views, p} }
 
-// Affected is one region an incident touches, with its services there and
-// the incident's state in that region alone.
+// Affected is the regions where an incident's pairs are in one state with
+// the same services: each pair in the state PairStates gives it, now while
+// the incident is open, at worst once it is closed.
 type Affected struct {
-	Region   *status.Region
-	Services []*status.Service
-	State    status.State
+	State    status.State // the zero State while the incident is upcoming
+	Regions  []Name       // summed up as names lists are, whole groups by their names
+	Services []Name
 }
 
-// Affected lists an incident page's regions and services, in site order.
+// Affected lists an incident page's pairs by state, worst first, each state
+// by the sets of services it holds in a region, in site order: North
+// America, Europe: Store — Major outage. Regions sharing a state and
+// services share a line, so an incident over a thousand regions in one
+// state is one line; the lines never hold more names than the incident
+// has pairs.
 func (p *Page) Affected() []Affected {
-	var out []Affected
-	for _, pair := range p.Incident.InScope {
-		if len(out) == 0 || out[len(out)-1].Region.ID != pair.Region {
-			v := p.Status.View(p.Incident.Incident, status.Scope{Region: pair.Region})
-			out = append(out, Affected{Region: p.Site.Region(pair.Region), State: v.State})
+	v := p.Incident
+	states := p.Status.PairStates(v)
+	type group struct {
+		state             status.State
+		regions, services []string
+	}
+	var groups []*group
+	index := map[string]*group{}                 // by state and services
+	var byState [status.MajorOutage + 1][]string // a region's services, by state
+	flush := func(region string) {
+		for s, services := range byState {
+			if len(services) == 0 {
+				continue
+			}
+			key := status.StateNames[s] + ":" + strings.Join(services, ",")
+			g := index[key]
+			if g == nil {
+				g = &group{state: status.State(s), services: services}
+				index[key] = g
+				groups = append(groups, g)
+			}
+			g.regions = append(g.regions, region)
+			byState[s] = nil
 		}
-		last := &out[len(out)-1]
-		last.Services = append(last.Services, p.Site.Service(pair.Service))
+	}
+	for i, pair := range v.InScope {
+		if i > 0 && pair.Region != v.InScope[i-1].Region {
+			flush(v.InScope[i-1].Region)
+		}
+		var s status.State
+		if states != nil {
+			s = states[i]
+		}
+		byState[s] = append(byState[s], pair.Service)
+	}
+	if n := len(v.InScope); n > 0 {
+		flush(v.InScope[n-1].Region)
+	}
+	slices.SortStableFunc(groups, func(a, b *group) int { return cmp.Compare(b.state, a.state) })
+	out := make([]Affected, len(groups))
+	for i, g := range groups {
+		out[i] = Affected{g.state, p.nameList(p.Site, g.regions, true, -1), p.nameList(p.Site, g.services, false, -1)}
 	}
 	return out
 }

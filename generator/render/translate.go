@@ -177,48 +177,74 @@ func (tr *Translator) names(site *status.Site, ids []string, regions bool) strin
 // namesUpTo is names showing at most limit names or groups, or all of them
 // for a negative limit, every whole group still by its name.
 func (tr *Translator) namesUpTo(site *status.Site, ids []string, regions bool, limit int) string {
-	name := func(id string) string {
+	list := tr.nameList(site, ids, regions, limit)
+	texts := make([]string, len(list))
+	for i, n := range list {
+		texts[i] = n.Text
+	}
+	return strings.Join(texts, ", ")
+}
+
+// Name is a region or a service, a whole group of them, or a summing up
+// ("All regions", "and 12 more"), with the page that shows it.
+type Name struct {
+	Text     string
+	kind, id string // "regions/" or "services/" and the id; "" for a summing up
+}
+
+// Dir is the name's page below the base URL, e.g. regions/jp/; "" for a
+// summing up. Made when asked: feed titles, which name thousands, need
+// only the text.
+func (n Name) Dir() string {
+	if n.id == "" {
+		return ""
+	}
+	return n.kind + n.id + "/"
+}
+
+// nameList is namesUpTo's list, each name with its page. Up to listed ids
+// are named one by one; every id of the site reads "All regions" (or "All
+// services"); past that, whole groups go by their names. It costs what ids
+// holds.
+func (tr *Translator) nameList(site *status.Site, ids []string, regions bool, limit int) []Name {
+	name := func(id string) Name {
 		if regions {
-			return site.Region(id).Name
+			return Name{site.Region(id).Name, "regions/", id}
 		}
-		return site.Service(id).Name
+		return Name{site.Service(id).Name, "services/", id}
 	}
-	all, groups, allKey := len(site.Services), site.ServiceGroups, "all_services"
+	all, groupOf, kind, allKey := len(site.Services), site.ServiceGroupOf, "services/", "all_services"
 	if regions {
-		all, groups, allKey = len(site.Regions), site.RegionGroups, "all_regions"
+		all, groupOf, kind, allKey = len(site.Regions), site.RegionGroupOf, "regions/", "all_regions"
 	}
-	var out []string
+	var out []Name
 	switch {
 	case len(ids) <= listed:
 		for _, id := range ids {
 			out = append(out, name(id))
 		}
-		return strings.Join(out, ", ")
+		return out
 	case len(ids) == all:
-		return tr.must(allKey)
+		return []Name{{Text: tr.must(allKey)}}
 	}
-	named := make(map[string]bool, len(ids))
+	named := map[*status.Group]int{} // how many of a group's members ids holds
 	for _, id := range ids {
-		named[id] = true
-	}
-	whole := map[string]*status.Group{} // a member's group, when every member is named
-	for _, g := range groups {
-		if !slices.ContainsFunc(g.Members, func(id string) bool { return !named[id] }) {
-			whole[g.Members[0]] = g
+		if g := groupOf(id); g != nil {
+			named[g]++
 		}
 	}
 	for i := 0; i < len(ids); i++ {
-		if g := whole[ids[i]]; g != nil {
-			out = append(out, g.Name)
+		if g := groupOf(ids[i]); g != nil && named[g] == len(g.Members) && ids[i] == g.Members[0] {
+			out = append(out, Name{g.Name, kind, g.ID})
 			i += len(g.Members) - 1 // members are in site order, together
 			continue
 		}
 		out = append(out, name(ids[i]))
 	}
 	if limit >= 0 && len(out) > limit {
-		out = append(out[:limit], tr.must("and_more", len(out)-limit))
+		out = append(out[:limit], Name{Text: tr.must("and_more", len(out)-limit)})
 	}
-	return strings.Join(out, ", ")
+	return out
 }
 
 // distinct gathers names in the order first seen, each once. A post for

@@ -240,6 +240,38 @@ func (st *Status) settle(v *IncidentView, past []*Post) {
 	}
 }
 
+// PairStates gives each pair of InScope, at the same index, its own state
+// in the incident: while the incident is open, the state its latest update
+// there left it in (operational once a maintenance window is over); once
+// closed, the worst state an update gave it, which says more of a past
+// incident than "operational" everywhere. Nil while upcoming.
+func (st *Status) PairStates(v *IncidentView) []State {
+	if v.Upcoming {
+		return nil
+	}
+	var past []*Post // oldest first
+	for i := len(v.Updates) - 1; i >= 0; i-- {
+		if st.IsPast(v.Updates[i]) {
+			past = append(past, v.Updates[i])
+		}
+	}
+	if !v.Open {
+		// The last post setting a pair, in this order, gave its worst state.
+		slices.SortStableFunc(past, func(a, b *Post) int { return cmp.Compare(a.State, b.State) })
+	}
+	out := make([]State, len(v.InScope))
+	for i, p := range latestSetting(v.InScope, past) {
+		switch {
+		case p == nil: // only a post ahead sets it: operational so far
+		case v.Open && p.WindowOver(st.Now):
+			out[i] = Operational
+		default:
+			out[i] = p.State
+		}
+	}
+	return out
+}
+
 // Duration is how long a closed incident lasted; zero while it goes on, as
 // pages must not change with the clock alone.
 func (v *IncidentView) Duration() time.Duration {
