@@ -30,7 +30,7 @@ func FuzzPost(f *testing.F) {
 		f.Fatal("no example posts to seed from")
 	}
 	site := parseSite([]byte(testSite), new(ErrorList))
-	site.validate(new(ErrorList))
+	site.validate(new(ErrorList), nil)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		const name = "content/posts/x.md"
 		var errs ErrorList

@@ -277,3 +277,47 @@ func TestCloseBidi(t *testing.T) {
 		}
 	}
 }
+
+// TestUILanguages: a page's language needs UI strings, the defaults' or
+// the site's, its own or its primary language's; the message lists those
+// there are, whatever they are.
+func TestUILanguages(t *testing.T) {
+	defaults := fstest.MapFS{
+		"layouts/i18n/en.yaml":  {Data: []byte("a: b\n")},
+		"layouts/i18n/ja.yaml":  {Data: []byte("a: b\n")},
+		"layouts/i18n/x.yaml~":  {Data: []byte("a: b\n")}, // an editor's backup
+		"layouts/i18n/README":   {Data: []byte("no strings\n")},
+		"layouts/i18n/Bad.yaml": {Data: []byte("a: b\n")}, // not a tag
+	}
+	site := fstest.MapFS{"layouts/i18n/fr.yaml": {Data: []byte("a: b\n")}}
+	langs := UILanguages(defaults, site, fstest.MapFS{})
+	if got := strings.Join(langs, ","); got != "en,fr,ja" {
+		t.Fatalf("UILanguages = %s, want en,fr,ja", got)
+	}
+	tests := []struct{ site, want string }{
+		{"language: de\n", `content/site.yaml:3:11: language: no UI strings for "de"; the languages there are: en, fr, ja (or add layouts/i18n/de.yaml with its strings)`},
+		{"language: fr\n", ""},
+		{"language: en-GB\n", ""}, // English strings, lang="en-GB"
+		{"language: de-CH\n", `content/site.yaml:3:11: language: no UI strings for "de-CH"; the languages there are: en, fr, ja (or add layouts/i18n/de-CH.yaml with its strings)`},
+		{"language: Deutsch\n", `content/site.yaml:3:11: language: "Deutsch" is not a language tag such as en or ja`},
+		{"", ""},
+		{"regions:\n  - id: r\n    name: R\n    language: pt\nservices:\n  - id: s\n    name: S\n", `content/site.yaml:6:15: language: no UI strings for "pt"; the languages there are: en, fr, ja (or add layouts/i18n/pt.yaml with its strings)`},
+	}
+	for _, tt := range tests {
+		yml := "title: T\nbase_url: https://example.com/\n" + tt.site
+		if !strings.Contains(tt.site, "regions:") {
+			yml += "regions:\n  - id: r\n    name: R\nservices:\n  - id: s\n    name: S\n"
+		}
+		fsys := fstest.MapFS{SiteFile: {Data: []byte(yml)}}
+		var errs ErrorList
+		ReadSite(fsys, "", langs, &errs)
+		if got := errs.Sort().Error(); got != tt.want {
+			t.Errorf("%q:\n got %s\nwant %s", tt.site, got, tt.want)
+		}
+		errs = nil
+		ReadSite(fsys, "", nil, &errs) // nil: not checked
+		if len(errs) > 0 && !strings.Contains(tt.want, "not a language tag") {
+			t.Errorf("%q unchecked: %v", tt.site, errs)
+		}
+	}
+}
