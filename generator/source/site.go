@@ -33,6 +33,7 @@ type siteDoc struct {
 type groupDoc struct {
 	keyPos  map[string]Pos
 	itemPos []Pos
+	bad     bool // its members could not be read, as reported
 }
 
 type regionDoc struct {
@@ -200,7 +201,9 @@ func parseGroups(r *yamlReader, key, members string, v *yaml.Node) ([]*status.Gr
 				g.Name, _ = r.str(k, v, true)
 			case members:
 				var items []*yaml.Node
-				g.Members, items, _ = r.list(k, v)
+				var ok bool
+				g.Members, items, ok = r.list(k, v)
+				doc.bad = !ok
 				for _, item := range items {
 					doc.itemPos = append(doc.itemPos, r.pos(item))
 				}
@@ -323,7 +326,7 @@ func validateGroups[T any](errs *ErrorList, what string, groups []*status.Group,
 			case m == "all":
 				errs.Add(doc.itemPos[j], "%s group %q: list its %ss by id; all is not allowed in a group", what, g.ID, what)
 			case !known:
-				errs.Add(doc.itemPos[j], "%s group %q: unknown %s %q%s", what, g.ID, what, m, DidYouMean(m, ids))
+				errs.Add(doc.itemPos[j], "%s group %q: unknown %s %q%s", what, g.ID, what, m, KnownHint(m, ids, what+"s", what+"s:"))
 			case in[m] == i+1:
 				errs.Add(doc.itemPos[j], "%s group %q: %s %q listed twice", what, g.ID, what, m)
 			case in[m] != 0:
@@ -333,6 +336,9 @@ func validateGroups[T any](errs *ErrorList, what string, groups []*status.Group,
 				ordered = append(ordered, it)
 			}
 		}
+	}
+	if slices.ContainsFunc(docs, func(d groupDoc) bool { return d.bad }) {
+		return items // which are in no group is not known
 	}
 	for _, it := range items {
 		if in[id(it)] == 0 {
@@ -433,7 +439,7 @@ func (s *siteDoc) checkOffered(errs *ErrorList, reg *status.Region, doc regionDo
 	for i, id := range reg.Services {
 		switch {
 		case !known[id]:
-			errs.Add(doc.itemPos[i], "region %q: unknown service %q%s", reg.ID, id, DidYouMean(id, s.ServiceIDs()))
+			errs.Add(doc.itemPos[i], "region %q: unknown service %q%s", reg.ID, id, KnownHint(id, s.ServiceIDs(), "services", "services:"))
 		case offered[id]:
 			errs.Add(doc.itemPos[i], "region %q: service %q listed twice", reg.ID, id)
 		default:
