@@ -105,7 +105,7 @@ func explainColon(line int, lines []string) (int, int, string, bool) {
 	if c := indentTab(s); c > 0 {
 		return line, c, tabAdvice, true
 	}
-	col, key, value, ok := splitKey(s)
+	_, key, value, ok := splitKey(s)
 	if !ok {
 		return 0, 0, "", false
 	}
@@ -117,9 +117,16 @@ func explainColon(line int, lines []string) (int, int, string, bool) {
 		fixed := strings.TrimSpace(s[:len(s)-len(value)] + quote(value))
 		return line, at, fmt.Sprintf(`the ": " in the value of %s makes YAML read it as another key; put the whole value in quotes: %s`, key, fixed), true
 	}
-	if p := above(line, lines); p > 0 {
+	return indentedMore(line, lines)
+}
+
+// indentedMore explains a key indented more than a key with a value on
+// the line above it.
+func indentedMore(line int, lines []string) (int, int, string, bool) {
+	col, key, _, ok := splitKey(lines[line-1])
+	if p := above(line, lines); ok && p > 0 {
 		if pcol, pkey, pvalue, ok := splitKey(lines[p-1]); ok && col > pcol && pvalue != "" {
-			return line, runeCol(s, col), fmt.Sprintf("%s is indented more than %s on the line above: keys at one level start in the same column; remove the spaces before %s", key, pkey, key), true
+			return line, runeCol(lines[line-1], col), fmt.Sprintf("%s is indented more than %s on the line above: keys at one level start in the same column; remove the spaces before %s", key, pkey, key), true
 		}
 	}
 	return 0, 0, "", false
@@ -139,6 +146,9 @@ func explainKey(line int, lines []string) (int, int, string, bool) {
 	t := strings.TrimLeft(s, " ")
 	if strings.HasPrefix(t, "-") {
 		return at, len(s) - len(t) + 1, itemAdvice, true
+	}
+	if l, c, text, ok := indentedMore(at, lines); ok {
+		return l, c, text, ok
 	}
 	return at, len(s) - len(t) + 1, "this line is not lined up with the keys above it: keys at one level start in the same column (in a list, the column after the item's \"- \")", true
 }
