@@ -89,8 +89,9 @@
 // layouts/base.html and layouts/partials/*.html; a site's file of the same
 // name replaces the default. Templates are named after their files, so
 // errors read layouts/region.html:12:5. UI strings come from
-// layouts/i18n/<lang>.yaml, the site's keys over the defaults', English for
-// any missing one.
+// layouts/i18n/<lang>.yaml, the site's keys over the defaults', a tag such
+// as de-CH over its primary language's (de), English for any missing one.
+// A page language (site.yaml's, a region's) with no such file is an error.
 //
 // The dot is a *render.Page. Its fields name what the page is about (Site, Status,
 // Region, Service, Group, Incident, Incidents, Newer, Older, Lang, Loc, URL).

@@ -23,6 +23,7 @@ type pipeline struct {
 	opts     Options
 	site     *status.Site
 	siteErrs source.ErrorList
+	uiLangs  []string          // the languages with UI strings when site.yaml was read
 	posts    map[string]*entry // by path
 	order    []string          // the paths of posts, sorted; nil when to be sorted again
 	read     bool              // the sources were read once
@@ -154,6 +155,8 @@ func (p *pipeline) readChanged(changed []string) {
 		q = path.Clean(q)
 		switch {
 		case hasIgnored(q):
+		case (under(q, source.UIStringsDir) || under(source.UIStringsDir, q)) && !slices.Equal(p.uiLangs, p.languages()):
+			p.readSite() // site.yaml may name a language that came or went
 		case under(q, "layouts") || under(q, "assets"):
 			p.theme = nil
 		case under(q, "content"):
@@ -176,15 +179,23 @@ func under(p, dir string) bool { return p == dir || strings.HasPrefix(p, dir+"/"
 // hasIgnored reports whether any part of a path is an editor leftover.
 func hasIgnored(p string) bool { return slices.ContainsFunc(strings.Split(p, "/"), source.Ignored) }
 
-// readSite reads site.yaml again: every post is checked again, and the
-// theme, which serves the site's settings, loaded again.
+// readSite reads site.yaml again, and which languages have UI strings:
+// every post is checked again, and the theme, which serves the site's
+// settings, loaded again.
 func (p *pipeline) readSite() {
 	var errs source.ErrorList
-	p.site = source.ReadSite(p.opts.Site, p.opts.BaseURL, &errs)
+	p.uiLangs = p.languages()
+	p.site = source.ReadSite(p.opts.Site, p.opts.BaseURL, p.uiLangs, &errs)
 	p.siteErrs, p.theme, p.settings = errs, nil, true
 	for _, e := range p.posts {
 		e.forget(p.touched)
 	}
+}
+
+// languages lists the languages with UI strings, the defaults' or the
+// site's.
+func (p *pipeline) languages() []string {
+	return source.UILanguages(p.opts.Defaults, p.opts.Site)
 }
 
 // forget drops what a post was checked to say, noting its incident as

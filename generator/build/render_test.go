@@ -201,3 +201,19 @@ func TestAssetNameWithControlCharacter(t *testing.T) {
 		t.Errorf("error %v", err)
 	}
 }
+
+// TestRegionalLanguage: a tag such as de-CH takes its primary language's
+// strings, and its own over them.
+func TestRegionalLanguage(t *testing.T) {
+	fsys := smallSite(map[string]string{
+		"layouts/i18n/de.yaml":    "services_heading: Dienste\nopen_incidents: Offene Störungen\n",
+		"layouts/i18n/de-CH.yaml": "services_heading: Dienschte\n",
+	})
+	fsys[source.SiteFile].Data = []byte(strings.Replace(sitetest.Site, "language: ja", "language: de-CH", 1))
+	jp := string(build(t, fsys, Options{Now: sitetest.At("2011-05-01T00:00:00Z")})["regions/jp/index.html"])
+	for _, want := range []string{`<html lang="de-CH">`, `>Dienschte</h2>`, `>Offene Störungen</h2>`} {
+		if !strings.Contains(jp, want) {
+			t.Errorf("the Swiss German region page lacks %s", want)
+		}
+	}
+}

@@ -310,7 +310,8 @@ func runeColumn(theme fs.FS, pos source.Pos, offset int) int {
 }
 
 // loadStrings reads layouts/i18n/<lang>.yaml for every language the site
-// uses, the site's strings over the default ones key by key; English is the
+// uses, the site's strings over the default ones key by key; a tag such as
+// de-CH takes them over its primary language's (de), and English is the
 // fallback for any string a language lacks.
 func loadStrings(layers []fs.FS, langs []string, errs *source.ErrorList) map[string]map[string]string {
 	out := map[string]map[string]string{}
@@ -319,28 +320,39 @@ func loadStrings(layers []fs.FS, langs []string, errs *source.ErrorList) map[str
 			continue
 		}
 		out[lang] = map[string]string{}
-		name := "layouts/i18n/" + lang + ".yaml"
-		for _, layer := range layers {
-			data, err := fs.ReadFile(layer, name)
-			switch {
-			case errors.Is(err, fs.ErrNotExist):
-				continue
-			case err != nil:
-				errs.Add(source.Pos{Path: name, Line: 1, Col: 1}, "cannot read: %v", source.WithoutPath(err))
-				continue
-			}
-			if err := yaml.Unmarshal(data, out[lang]); err != nil {
-				source.YAMLError(name, data, err, errs)
-			}
-			for k, v := range out[lang] { // they stand beside names and titles in plain text too
-				out[lang][k] = source.CloseBidi(v)
-			}
+		files := []string{lang}
+		if primary, _, ok := strings.Cut(lang, "-"); ok {
+			files = []string{primary, lang}
+		}
+		for _, f := range files {
+			readStrings(layers, source.UIStringsDir+"/"+f+".yaml", out[lang], errs)
 		}
 	}
 	if len(out["en"]) == 0 {
 		errs.Add(source.Pos{Path: "layouts/i18n/en.yaml", Line: 1, Col: 1}, "missing English UI strings")
 	}
 	return out
+}
+
+// readStrings reads the strings file name of each layer into into, key by
+// key, the later layers over the earlier.
+func readStrings(layers []fs.FS, name string, into map[string]string, errs *source.ErrorList) {
+	for _, layer := range layers {
+		data, err := fs.ReadFile(layer, name)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			continue
+		case err != nil:
+			errs.Add(source.Pos{Path: name, Line: 1, Col: 1}, "cannot read: %v", source.WithoutPath(err))
+			continue
+		}
+		if err := yaml.Unmarshal(data, into); err != nil {
+			source.YAMLError(name, data, err, errs)
+		}
+		for k, v := range into { // they stand beside names and titles in plain text too
+			into[k] = source.CloseBidi(v)
+		}
+	}
 }
 
 // fingerprint names every asset after a hash of its bytes, so that a CDN

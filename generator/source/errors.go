@@ -109,6 +109,32 @@ func DidYouMean(s string, candidates []string) string {
 	return ""
 }
 
+// maxListed is how many ids a message lists: a site may declare
+// thousands.
+const maxListed = 20
+
+// KnownHint is the hint of a message about the unknown id: the candidate
+// it likely misspells, else the ids there are, named what ("regions"),
+// the first maxListed of them and how many more, and where they are.
+func KnownHint(id string, candidates []string, what, where string) string {
+	if hint := DidYouMean(id, candidates); hint != "" {
+		return hint
+	}
+	seen := make(map[string]bool, len(candidates)) // an id declared twice, reported apart, is listed once
+	candidates = slices.DeleteFunc(slices.Clone(candidates), func(c string) bool {
+		dup := seen[c]
+		seen[c] = true
+		return dup
+	})
+	if len(candidates) == 0 {
+		return ""
+	}
+	if len(candidates) <= maxListed {
+		return fmt.Sprintf("; the %s are %s", what, strings.Join(candidates, ", "))
+	}
+	return fmt.Sprintf("; the %s are %s and %d more (see %s in %s)", what, strings.Join(candidates[:maxListed], ", "), len(candidates)-maxListed, where, SiteFile)
+}
+
 // closest is the candidate nearest to s within one edit in short words,
 // about one in three in longer ones; "" when none is that near.
 func closest(s string, candidates []string) string {

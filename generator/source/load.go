@@ -39,10 +39,11 @@ type Content struct {
 
 // Load reads and checks content/site.yaml and reads every post under
 // content/ from the site folder fsys; baseURL, when given, replaces the
-// site's base_url. Problems go to errs; the result holds what could be
+// site's base_url. It reads no theme, so languages are not checked for UI
+// strings (a build does that). Problems go to errs; the result holds what could be
 // read. Validate then checks the posts against the site.
 func Load(fsys fs.FS, baseURL string, errs *ErrorList) *Content {
-	c := &Content{Site: ReadSite(fsys, baseURL, errs)}
+	c := &Content{Site: ReadSite(fsys, baseURL, nil, errs)}
 	var walkErrs ErrorList
 	posts, perFile := ReadPosts(fsys, Walk(fsys, "content", &walkErrs), true)
 	*errs = append(*errs, walkErrs...)
@@ -54,10 +55,12 @@ func Load(fsys fs.FS, baseURL string, errs *ErrorList) *Content {
 }
 
 // ReadSite reads, parses and checks content/site.yaml, baseURL (when
-// given) in place of its base_url; nil when it cannot be read or parsed.
+// given) in place of its base_url, and its languages against uiLangs,
+// those with UI strings (UILanguages; nil: not checked); nil when it
+// cannot be read or parsed.
 // A site with problems is returned too, so that posts can be checked
 // against it.
-func ReadSite(fsys fs.FS, baseURL string, errs *ErrorList) *status.Site {
+func ReadSite(fsys fs.FS, baseURL string, uiLangs []string, errs *ErrorList) *status.Site {
 	data, err := fs.ReadFile(fsys, SiteFile)
 	loneCRs(data) // a fresh copy: ReadFile's
 	switch {
@@ -73,7 +76,7 @@ func ReadSite(fsys fs.FS, baseURL string, errs *ErrorList) *status.Site {
 		if baseURL != "" {
 			doc.BaseURL = baseURL
 		}
-		doc.validate(errs)
+		doc.validate(errs, uiLangs)
 		return doc.Site
 	}
 	return nil

@@ -418,11 +418,14 @@ func (fm *FrontMatter) ids(errs *ErrorList, key string, list []string, site *sta
 			}
 			byID[id] = true
 		default:
-			candidates := known()
+			candidates, what, where := known(), key+"s", key+"s:"
 			for _, g := range groups {
 				candidates = append(candidates, g.ID)
 			}
-			errs.Add((*fm.idsAt(key))[i], "unknown %s %q%s", key, id, DidYouMean(id, candidates))
+			if len(groups) > 0 {
+				what, where = fmt.Sprintf("%ss and %s groups", key, key), fmt.Sprintf("%ss: and %s_groups:", key, key)
+			}
+			errs.Add((*fm.idsAt(key))[i], "unknown %s %q%s", key, id, KnownHint(id, candidates, what, where))
 			ok = false
 		}
 		listed[id] = true

@@ -2,6 +2,7 @@ package source
 
 import (
 	"fmt"
+	"io/fs"
 	"net/url"
 	"regexp"
 	"slices"
@@ -32,6 +33,7 @@ type siteDoc struct {
 type groupDoc struct {
 	keyPos  map[string]Pos
 	itemPos []Pos
+	bad     bool // its members could not be read, as reported
 }
 
 type regionDoc struct {
@@ -199,7 +201,9 @@ func parseGroups(r *yamlReader, key, members string, v *yaml.Node) ([]*status.Gr
 				g.Name, _ = r.str(k, v, true)
 			case members:
 				var items []*yaml.Node
-				g.Members, items, _ = r.list(k, v)
+				var ok bool
+				g.Members, items, ok = r.list(k, v)
+				doc.bad = !ok
 				for _, item := range items {
 					doc.itemPos = append(doc.itemPos, r.pos(item))
 				}
@@ -211,8 +215,9 @@ func parseGroups(r *yamlReader, key, members string, v *yaml.Node) ([]*status.Gr
 }
 
 // Validate checks what parsing cannot: required keys, ids, URLs, zones and
-// languages, and fills in defaults.
-func (s *siteDoc) validate(errs *ErrorList) {
+// languages, and fills in defaults. uiLangs are the languages with UI
+// strings (see UILanguages); nil checks none.
+func (s *siteDoc) validate(errs *ErrorList, uiLangs []string) {
 	s.require(errs, "title", s.Title)
 	s.require(errs, "base_url", s.BaseURL)
 	if s.BaseURL != "" {
@@ -226,7 +231,7 @@ func (s *siteDoc) validate(errs *ErrorList) {
 	s.checkURL(errs, "support_url", s.SupportURL)
 	s.checkURL(errs, "websub_hub", s.WebSubHub)
 	s.Language = orDefault(s.Language, defaultLanguage)
-	checkLanguage(errs, s.keyPos["language"], s.Language)
+	checkUILanguage(errs, s.keyPos["language"].or(s.at), s.Language, uiLangs)
 	s.Timezone = orDefault(s.Timezone, defaultTimezone)
 	s.Location = loadZone(errs, s.keyPos["timezone"], s.Timezone)
 	if s.FeedLimit < 1 {
@@ -237,7 +242,7 @@ func (s *siteDoc) validate(errs *ErrorList) {
 	}
 	s.validateServices(errs)
 	s.Services = validateGroups(errs, "service", s.ServiceGroups, s.groups[1], s.Services, func(v *status.Service) string { return v.ID }, s.keyPos["service_groups"])
-	s.validateRegions(errs) // before reordering: s.regions stands beside the regions as written
+	s.validateRegions(errs, uiLangs) // before reordering: s.regions stands beside the regions as written
 	s.Regions = validateGroups(errs, "region", s.RegionGroups, s.groups[0], s.Regions, func(r *status.Region) string { return r.ID }, s.keyPos["region_groups"])
 	// Names stand in plain text beside statusgen's words: in feed item
 	// titles, JSON, the calendar, badges. A direction control left open in
@@ -321,7 +326,7 @@ func validateGroups[T any](errs *ErrorList, what string, groups []*status.Group,
 			case m == "all":
 				errs.Add(doc.itemPos[j], "%s group %q: list its %ss by id; all is not allowed in a group", what, g.ID, what)
 			case !known:
-				errs.Add(doc.itemPos[j], "%s group %q: unknown %s %q%s", what, g.ID, what, m, DidYouMean(m, ids))
+				errs.Add(doc.itemPos[j], "%s group %q: unknown %s %q%s", what, g.ID, what, m, KnownHint(m, ids, what+"s", what+"s:"))
 			case in[m] == i+1:
 				errs.Add(doc.itemPos[j], "%s group %q: %s %q listed twice", what, g.ID, what, m)
 			case in[m] != 0:
@@ -331,6 +336,9 @@ func validateGroups[T any](errs *ErrorList, what string, groups []*status.Group,
 				ordered = append(ordered, it)
 			}
 		}
+	}
+	if slices.ContainsFunc(docs, func(d groupDoc) bool { return d.bad }) {
+		return items // which are in no group is not known
 	}
 	for _, it := range items {
 		if in[id(it)] == 0 {
@@ -399,7 +407,7 @@ func (s *siteDoc) validateServices(errs *ErrorList) {
 	}
 }
 
-func (s *siteDoc) validateRegions(errs *ErrorList) {
+func (s *siteDoc) validateRegions(errs *ErrorList, uiLangs []string) {
 	if len(s.Regions) == 0 {
 		errs.Add(s.keyPos["regions"].or(s.at), "regions: declare at least one region")
 	}
@@ -408,7 +416,7 @@ func (s *siteDoc) validateRegions(errs *ErrorList) {
 		doc := s.regions[i]
 		checkEntry(errs, "region", doc.keyPos, reg.ID, reg.Name, seen)
 		if reg.Language != "" {
-			checkLanguage(errs, doc.keyPos["language"], reg.Language)
+			checkUILanguage(errs, doc.keyPos["language"], reg.Language, uiLangs)
 		}
 		reg.Location = s.Location
 		if reg.Timezone != "" {
@@ -431,7 +439,7 @@ func (s *siteDoc) checkOffered(errs *ErrorList, reg *status.Region, doc regionDo
 	for i, id := range reg.Services {
 		switch {
 		case !known[id]:
-			errs.Add(doc.itemPos[i], "region %q: unknown service %q%s", reg.ID, id, DidYouMean(id, s.ServiceIDs()))
+			errs.Add(doc.itemPos[i], "region %q: unknown service %q%s", reg.ID, id, KnownHint(id, s.ServiceIDs(), "services", "services:"))
 		case offered[id]:
 			errs.Add(doc.itemPos[i], "region %q: service %q listed twice", reg.ID, id)
 		default:
@@ -464,10 +472,50 @@ func checkEntry(errs *ErrorList, what string, keyPos map[string]Pos, id, name st
 
 var languagePattern = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
 
-func checkLanguage(errs *ErrorList, at Pos, lang string) {
+func checkLanguage(errs *ErrorList, at Pos, lang string) bool {
 	if !languagePattern.MatchString(lang) {
 		errs.Add(at, "language: %q is not a language tag such as en or ja", lang)
+		return false
 	}
+	return true
+}
+
+// checkUILanguage wants a language pages can be written in: one with UI
+// strings, its own or, for a tag such as en-GB, its primary language's.
+// Without, the page would say lang="de" in English words.
+func checkUILanguage(errs *ErrorList, at Pos, lang string, uiLangs []string) {
+	if !checkLanguage(errs, at, lang) || uiLangs == nil || HasUIStrings(lang, uiLangs) {
+		return
+	}
+	errs.Add(at, "language: no UI strings for %q; the languages there are: %s (or add layouts/i18n/%s.yaml with its strings)", lang, strings.Join(uiLangs, ", "), lang)
+}
+
+// HasUIStrings reports whether pages in lang have UI strings among
+// uiLangs: its own, or its primary language's (en for en-GB).
+func HasUIStrings(lang string, uiLangs []string) bool {
+	primary, _, _ := strings.Cut(lang, "-")
+	return slices.Contains(uiLangs, lang) || slices.Contains(uiLangs, primary)
+}
+
+// UIStringsDir holds a file of UI strings per language, <lang>.yaml.
+const UIStringsDir = "layouts/i18n"
+
+// UILanguages lists, sorted, the languages with UI strings in any of
+// layers (the defaults, the site's layouts): the names of the
+// <lang>.yaml files of UIStringsDir that are language tags.
+func UILanguages(layers ...fs.FS) []string {
+	langs := []string{}
+	for _, layer := range layers {
+		entries, _ := fs.ReadDir(layer, UIStringsDir) // none is none
+		for _, e := range entries {
+			lang, ok := strings.CutSuffix(e.Name(), ".yaml")
+			if ok && !Ignored(e.Name()) && languagePattern.MatchString(lang) {
+				langs = append(langs, lang)
+			}
+		}
+	}
+	slices.Sort(langs)
+	return slices.Compact(langs)
 }
 
 func loadZone(errs *ErrorList, at Pos, name string) *time.Location {

@@ -43,12 +43,12 @@ func TestPostErrors(t *testing.T) {
 		{"invalid YAML line mapped", "---\nregion: na\nservice: psn\nstate: [major\ntimestamp: 2011-04-20T16:00:00Z\n---\n",
 			[]string{"content/p.md:4:1: invalid YAML: did not find expected ',' or ']'"}},
 		{"invalid YAML in a block list", "---\nregion:\n  - na\n - jp\nservice: psn\n---\n",
-			[]string{"content/p.md:4:1: invalid YAML: did not find expected key"}},
+			[]string{`content/p.md:4:2: invalid YAML: this "- " is not lined up with the items of the list above: start every "- " of a list in the same column`}},
 		{"invalid YAML scanner error", "---\nregion: na\nservice: psn: x\n---\n",
-			[]string{"content/p.md:3:1: invalid YAML: mapping values are not allowed in this context"}},
+			[]string{`content/p.md:3:13: invalid YAML: the ": " in the value of service makes YAML read it as another key: write each key: value on a line of its own`}},
 		{"the first instant taken: times compared only when given", "---\nregion: na\nservice: psn\nstate: maintenance\ntimestamp: 1970-01-01T00:00:00Z\nuntil: 1970-01-01T00:00:00Z\n---\n",
 			[]string{"content/p.md:6:8: until: must be after timestamp 1970-01-01T00:00:00Z"}},
-		{"tab indentation", "---\nregion: na\n\tservice: psn\n---\n", []string{"content/p.md:3:1: invalid YAML: found a tab character that violates indentation"}},
+		{"tab indentation", "---\nregion: na\n\tservice: psn\n---\n", []string{"content/p.md:3:1: invalid YAML: a tab before the text: YAML lines are indented with spaces only; replace the tab with spaces"}},
 		{"missing keys at opening fence", "---\ntitle: x\nregion: na\n---\n", []string{
 			`content/p.md:1:1: missing required key "service"`,
 			`content/p.md:1:1: missing required key "state"`,
@@ -274,6 +274,50 @@ func TestCloseBidi(t *testing.T) {
 	} {
 		if got := CloseBidi(in); got != want {
 			t.Errorf("CloseBidi(%+q) = %+q, want %+q", in, got, want)
+		}
+	}
+}
+
+// TestUILanguages: a page's language needs UI strings, the defaults' or
+// the site's, its own or its primary language's; the message lists those
+// there are, whatever they are.
+func TestUILanguages(t *testing.T) {
+	defaults := fstest.MapFS{
+		"layouts/i18n/en.yaml":  {Data: []byte("a: b\n")},
+		"layouts/i18n/ja.yaml":  {Data: []byte("a: b\n")},
+		"layouts/i18n/x.yaml~":  {Data: []byte("a: b\n")}, // an editor's backup
+		"layouts/i18n/README":   {Data: []byte("no strings\n")},
+		"layouts/i18n/Bad.yaml": {Data: []byte("a: b\n")}, // not a tag
+	}
+	site := fstest.MapFS{"layouts/i18n/fr.yaml": {Data: []byte("a: b\n")}}
+	langs := UILanguages(defaults, site, fstest.MapFS{})
+	if got := strings.Join(langs, ","); got != "en,fr,ja" {
+		t.Fatalf("UILanguages = %s, want en,fr,ja", got)
+	}
+	tests := []struct{ site, want string }{
+		{"language: de\n", `content/site.yaml:3:11: language: no UI strings for "de"; the languages there are: en, fr, ja (or add layouts/i18n/de.yaml with its strings)`},
+		{"language: fr\n", ""},
+		{"language: en-GB\n", ""}, // English strings, lang="en-GB"
+		{"language: de-CH\n", `content/site.yaml:3:11: language: no UI strings for "de-CH"; the languages there are: en, fr, ja (or add layouts/i18n/de-CH.yaml with its strings)`},
+		{"language: Deutsch\n", `content/site.yaml:3:11: language: "Deutsch" is not a language tag such as en or ja`},
+		{"", ""},
+		{"regions:\n  - id: r\n    name: R\n    language: pt\nservices:\n  - id: s\n    name: S\n", `content/site.yaml:6:15: language: no UI strings for "pt"; the languages there are: en, fr, ja (or add layouts/i18n/pt.yaml with its strings)`},
+	}
+	for _, tt := range tests {
+		yml := "title: T\nbase_url: https://example.com/\n" + tt.site
+		if !strings.Contains(tt.site, "regions:") {
+			yml += "regions:\n  - id: r\n    name: R\nservices:\n  - id: s\n    name: S\n"
+		}
+		fsys := fstest.MapFS{SiteFile: {Data: []byte(yml)}}
+		var errs ErrorList
+		ReadSite(fsys, "", langs, &errs)
+		if got := errs.Sort().Error(); got != tt.want {
+			t.Errorf("%q:\n got %s\nwant %s", tt.site, got, tt.want)
+		}
+		errs = nil
+		ReadSite(fsys, "", nil, &errs) // nil: not checked
+		if len(errs) > 0 && !strings.Contains(tt.want, "not a language tag") {
+			t.Errorf("%q unchecked: %v", tt.site, errs)
 		}
 	}
 }

@@ -18,6 +18,7 @@ type yamlReader struct {
 	lineOffset int
 	errs       *ErrorList
 	hinted     map[string]bool // known keys a misspelt key was taken for
+	lines      []string        // the document's, read only for the rare mistakes that need them
 }
 
 func newYAMLReader(path string, lineOffset int, errs *ErrorList) *yamlReader {
@@ -40,9 +41,12 @@ func (r *yamlReader) parse(data []byte, at Pos) *yaml.Node {
 	var doc yaml.Node
 	if fast, ok := fastYAML(data); ok {
 		doc = *fast
-	} else if err := yaml.Unmarshal(data, &doc); err != nil {
-		r.syntaxError(err, max(1, bytes.Count(bytes.TrimRight(data, "\n"), []byte("\n"))+1))
-		return nil
+	} else {
+		if err := yaml.Unmarshal(data, &doc); err != nil {
+			r.syntaxError(err, data)
+			return nil
+		}
+		r.lines = docLines(data) // fastYAML reads no block list: "- us" then "   - eu"
 	}
 	// A lone "---" gives an empty value on the line after it, which may
 	// not exist: it is an empty document too.
@@ -61,12 +65,14 @@ func (r *yamlReader) parse(data []byte, at Pos) *yaml.Node {
 // YAMLError reports the error yaml.v3 gave for the document data of the
 // file path at its line, in the words check uses for site.yaml and posts.
 func YAMLError(path string, data []byte, err error, errs *ErrorList) {
-	newYAMLReader(path, 0, errs).syntaxError(err, bytes.Count(data, []byte("\n"))+1)
+	newYAMLReader(path, 0, errs).syntaxError(err, data)
 }
 
-// syntaxError reports a YAML syntax error at its line; lines is the
-// document's length, as an unclosed bracket is reported past the end.
-func (r *yamlReader) syntaxError(err error, lines int) {
+// syntaxError reports a YAML syntax error of the document data at its
+// line, in plain words where it is a common mistake (see explain).
+func (r *yamlReader) syntaxError(err error, data []byte) {
+	// An unclosed bracket is reported past the end.
+	lines := max(1, bytes.Count(bytes.TrimRight(data, "\n"), []byte("\n"))+1)
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	line := 1
 	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
@@ -78,7 +84,12 @@ func (r *yamlReader) syntaxError(err error, lines int) {
 			line++
 		}
 	}
-	r.errs.Add(Pos{r.path, min(line, lines) + r.lineOffset, 1}, "invalid YAML: %s", msg)
+	line = min(line, lines)
+	if at, col, text, ok := explain(msg, line, docLines(data)); ok {
+		r.errs.Add(Pos{r.path, at + r.lineOffset, col}, "invalid YAML: %s", text)
+		return
+	}
+	r.errs.Add(Pos{r.path, line + r.lineOffset, 1}, "invalid YAML: %s", msg)
 }
 
 // parserProblems are the messages of yaml.v3's parser, as opposed to its
@@ -136,6 +147,9 @@ func (r *yamlReader) str(key string, v *yaml.Node, anyScalar bool) (string, bool
 // list returns a scalar as a one-element list, or a flat list of strings.
 func (r *yamlReader) list(key string, v *yaml.Node) ([]string, []*yaml.Node, bool) {
 	if v.Kind == yaml.ScalarNode {
+		if r.continued(key, v) {
+			return nil, nil, false
+		}
 		s, ok := r.str(key, v, false)
 		return []string{s}, []*yaml.Node{v}, ok
 	}
@@ -148,13 +162,29 @@ func (r *yamlReader) list(key string, v *yaml.Node) ([]string, []*yaml.Node, boo
 		return nil, nil, false
 	}
 	var out []string
+	var nodes []*yaml.Node
 	ok := true
 	for _, item := range v.Content {
+		if r.continued(key, item) {
+			ok = false
+			continue
+		}
 		s, good := r.str(key, item, false)
 		ok = ok && good
-		out = append(out, s)
+		out, nodes = append(out, s), append(nodes, item)
 	}
-	return out, v.Content, ok
+	return out, nodes, ok
+}
+
+// continued reports, as a mistake, a list item indented further than
+// the one before it, which YAML reads as more words of that one.
+func (r *yamlReader) continued(key string, item *yaml.Node) bool {
+	line, col := continuedItem(item, r.lines)
+	if line == 0 {
+		return false
+	}
+	r.errs.Add(Pos{r.path, line + r.lineOffset, col}, `%s: YAML reads this "- " line as more words of the line above, making the one id %q; put each "- " item on a line of its own, all starting in the same column`, key, item.Value)
+	return true
 }
 
 func (r *yamlReader) boolean(key string, v *yaml.Node) (bool, bool) {
