@@ -334,12 +334,18 @@ func (n NewPost) slug(d *Draft) string {
 // names, by id and name, and where they came from.
 func (d *Draft) Says(site *status.Site) []string {
 	region := func(id string) string {
+		if id == "all" {
+			return "every region"
+		}
 		if r := site.Region(id); r != nil {
 			return r.Name
 		}
 		return groupName(site.RegionGroup(id))
 	}
 	service := func(id string) string {
+		if id == "all" {
+			return "every service"
+		}
 		if s := site.Service(id); s != nil {
 			return s.Name
 		}
