@@ -69,7 +69,36 @@ func TestWarnings(t *testing.T) {
 		{"file names out of time order", "", map[string]string{
 			"2011-05-10-b.md": postText("region: na\nservice: psn\nstate: major_outage\ntimestamp: 2011-05-10T00:00:00Z\nincident: x\n", "Down.\n"),
 			"2011-05-10-a.md": postText("region: na\nservice: psn\nstate: operational\ntimestamp: 2011-05-11T00:00:00Z\nincident: x\n", "Back.\n"),
-		}, []string{`content/posts/2011-05-10-a.md:1:1: warning: this update is later than content/posts/2011-05-10-b.md but its file name sorts before it; start file names with the date, e.g. 2011-05-11-…`}},
+		}, []string{`content/posts/2011-05-10-a.md:1:1: warning: this update is later than content/posts/2011-05-10-b.md but its file name sorts before it; start file names with the date and time of their timestamp, as statusgen new does, e.g. 2011-05-11-0000-…`}},
+		{"names of date and time, each in its own offset", "", map[string]string{
+			// Tokyo's 09:00 is before New York's 20:30 of the day before.
+			"2011-05-10-0900-tokyo.md":  postText("region: na\nservice: psn\nstate: major_outage\ntimestamp: 2011-05-10T09:00:00+09:00\nincident: x\n", "Down.\n"),
+			"2011-05-09-2030-nyc.md":    postText("region: na\nservice: psn\nstate: degraded\ntimestamp: 2011-05-09T20:30:00-04:00\nincident: x\n", "Better.\n"),
+			"2011-05-10-0100-b-same.md": postText("region: na\nservice: psn\nstate: degraded\ntimestamp: 2011-05-10T01:00:00Z\nincident: x\n", "Same.\n"),
+			"2011-05-10-0100-a-same.md": postText("region: na\nservice: psn\nstate: operational\ntimestamp: 2011-05-10T01:00:30Z\nincident: x\n", "Back.\n"),
+		}, nil},
+		{"a name of date and time that is not its own", "", map[string]string{
+			"2011-05-10-0900-a.md": postText("region: na\nservice: psn\nstate: major_outage\ntimestamp: 2011-05-10T09:00:00Z\nincident: x\n", "Down.\n"),
+			"2011-05-10-0800-b.md": postText("region: na\nservice: psn\nstate: operational\ntimestamp: 2011-05-10T10:00:00Z\nincident: x\n", "Back.\n"),
+		}, []string{`content/posts/2011-05-10-0800-b.md:1:1: warning: this update is later than content/posts/2011-05-10-0900-a.md but its file name sorts before it; start file names with the date and time of their timestamp, as statusgen new does, e.g. 2011-05-10-1000-…`}},
+		{"a title naming a region or service the post does not set", "", map[string]string{
+			"a.md": postText("title: PlayStation Network restored in japan\nregion: na\nservice: psn\nstate: operational\ntimestamp: 2011-05-10T00:00:00Z\nincident: t\n", "Back.\n"),
+			"b.md": postText("title: \"Store: North America, PlayStation Store and PlayStation Network\"\nregion: na\nservice: psn\nstate: operational\ntimestamp: 2011-05-10T00:00:00Z\nincident: t\n", "Back.\n"),
+			// named as set, after an excluding word, or inside a word: no warning
+			"c.md": postText("title: Back in North America, outside Japan; not the PlayStation Storefront\nregion: na\nservice: psn\nstate: operational\ntimestamp: 2011-05-10T00:00:00Z\nincident: t\n", "Back.\n"),
+			"d.md": postText("title: 日本でPlayStation Networkを再開\nregion: jp\nservice: psn\nstate: operational\ntimestamp: 2011-05-10T00:00:00Z\n", "Back.\n"),
+		}, []string{
+			`content/posts/a.md:2:8: warning: the title names Japan (region jp), which this post does not set: add it to region:, or reword the title`,
+			`content/posts/b.md:2:8: warning: the title names PlayStation Store (service store), which this post does not set: add it to service:, or reword the title`,
+		}},
+		{"a name inside a longer one, and groups", strings.Replace(sitetest.Site, "    name: PlayStation Store\n", "    name: PlayStation Network Store\n", 1) +
+			"region_groups:\n  - id: americas\n    name: The Americas\n    regions: [na]\n  - id: asia\n    name: Asia\n    regions: [jp]\n" +
+			"service_groups:\n  - id: online\n    name: Online\n    services: [psn, store]\n", map[string]string{
+			"a.md": postText("title: PlayStation Network Store back in the Americas\nregion: na\nservice: store\nstate: operational\ntimestamp: 2011-05-10T00:00:00Z\n", "Back.\n"),
+			"b.md": postText("title: Online services down in Asia and Japan\nregion: na\nservice: store\nstate: major_outage\ntimestamp: 2011-05-19T00:00:00Z\n", "Down.\n"),
+		}, []string{
+			`content/posts/b.md:2:8: warning: the title names Asia (region group asia), Japan (region jp), which this post does not set: add them to region:, or reword the title`,
+		}},
 		{"an empty body, or only the placeholder comment", "", map[string]string{
 			"a.md": postText("region: na\nservice: psn\nstate: operational\ntimestamp: 2011-05-10T00:00:00Z\n", "\n  \n"),
 			"b.md": postText("region: na\nservice: store\nstate: operational\ntimestamp: 2011-05-10T00:00:00Z\n", "<!-- Say what readers need to know. -->\n"),

@@ -11,5 +11,7 @@
 //	post.go      a post file: front-matter and body, checked against the site
 //	validate.go  every post and every incident of the content
 //	warn.go      Warnings: what check reports beside errors
-//	newpost.go   Compose: the post statusgen new writes
+//	warn_title.go  the warning of a title naming what its post does not set
+//	newpost.go   Compose: the post statusgen new writes, and what it chose
+//	slug.go      the words of a new post's file name, accents transliterated
 package source

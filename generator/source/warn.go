@@ -51,6 +51,7 @@ func Warnings(c *Content, st *status.Status, outputs map[string]bool) ErrorList 
 		warnLinks(&w, f, c.Site, outputs)
 	}
 	warnOrder(&w, posts)
+	warnTitles(&w, c.Site, posts)
 	return w.Sort()
 }
 
@@ -95,7 +96,12 @@ func warnRepeats(w *ErrorList, posts []*Post) {
 }
 
 // warnOrder: updates of one incident whose file names sort otherwise than
-// their times confuse whoever edits them; date-prefixed names keep order.
+// their times confuse whoever edits them; names that start with the date
+// and time, as new writes them, keep order. Two names that each start
+// with their own timestamp's date and time in its own offset are right as
+// they are, even when the offsets put them out of order (an update from
+// Tokyo, then one from New York) or they share a minute: no rename would
+// make them truer.
 func warnOrder(w *ErrorList, posts []*Post) {
 	byIncident := map[string][]*Post{}
 	for _, p := range posts {
@@ -104,12 +110,18 @@ func warnOrder(w *ErrorList, posts []*Post) {
 	for _, group := range byIncident {
 		for i := 1; i < len(group); i++ {
 			a, b := group[i-1], group[i]
-			if path.Base(b.Path) < path.Base(a.Path) && b.model.Timestamp.After(a.model.Timestamp) {
-				w.Add(b.fm.at, "warning: this update is later than %s but its file name sorts before it; start file names with the date, e.g. %s-…",
-					a.Path, b.model.Timestamp.Format(time.DateOnly))
+			if path.Base(b.Path) < path.Base(a.Path) && b.model.Timestamp.After(a.model.Timestamp) && !(timeNamed(a) && timeNamed(b)) {
+				w.Add(b.fm.at, "warning: this update is later than %s but its file name sorts before it; start file names with the date and time of their timestamp, as statusgen new does, e.g. %s-…",
+					a.Path, b.model.Timestamp.Format(NameLayout))
 			}
 		}
 	}
+}
+
+// timeNamed reports whether a post's file name starts with the date and
+// time of its timestamp, in the timestamp's offset.
+func timeNamed(p *Post) bool {
+	return strings.HasPrefix(p.Name, p.model.Timestamp.Format(NameLayout)+"-")
 }
 
 var htmlComment = regexp.MustCompile(`(?s)<!--.*?-->`)
