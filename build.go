@@ -18,7 +18,7 @@ import (
 
 func buildCmd(args []string, stdout, stderr io.Writer) int {
 	f := newFlags("build", "[--site DIR] [--out DIR] [--base-url URL] [--now TIME] [--changed FILE]")
-	f.set.StringVar(&f.out, "out", "", "the output `folder` (default: public inside the site)")
+	f.outFlag()
 	changedFile := f.set.String("changed", "", "write the URLs of the output files added, changed or removed to this `file` (- for standard output), for a CDN purge")
 	f.set.StringVar(&f.baseURL, "base-url", "", "the site's absolute `URL`, replacing base_url in site.yaml")
 	if code := f.parse(args, stdout, stderr); code >= 0 {
