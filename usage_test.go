@@ -2,10 +2,14 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"io"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
+
+	"statusgen/generator/serve"
 )
 
 // TestHelpMatchesSynopsis: every command's flag list and synopsis agree,
@@ -59,6 +63,25 @@ func TestShellWord(t *testing.T) {
 	} {
 		if got := shellWord(in); got != want {
 			t.Errorf("shellWord(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+// TestReadmeLiveReload: README.md's serve section names the live-reload
+// stream, script and cap the preview has.
+func TestReadmeLiveReload(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"`" + serve.EventsPath + "`",
+		"`" + serve.ScriptPath + "`",
+		fmt.Sprintf("At most %d streams are open at once", serve.MaxStreams),
+		"answered `503\nService Unavailable` with `Retry-After: 10`",
+	} {
+		if !strings.Contains(string(readme), want) {
+			t.Errorf("README.md does not say %q", want)
 		}
 	}
 }
