@@ -18,7 +18,7 @@ import (
 
 func buildCmd(args []string, stdout, stderr io.Writer) int {
 	f := newFlags("build", "[--site DIR] [--out DIR] [--base-url URL] [--now TIME] [--changed FILE] [--previous DIR]")
-	f.set.StringVar(&f.out, "out", "", "the output `folder` (default: public inside the site)")
+	f.outFlag()
 	changedFile := f.set.String("changed", "", "write the URLs of the output files added, changed or removed to this `file` (- for standard output), for a CDN purge")
 	previous := f.set.String("previous", "", "compare with this `folder`, a copy of the site as published (fetched from a bucket, say), instead of what --out holds: --changed lists what differs from it, and unchanged files keep its times")
 	f.set.StringVar(&f.baseURL, "base-url", "", "the site's absolute `URL`, replacing base_url in site.yaml")

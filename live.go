@@ -53,7 +53,7 @@ func (f *flags) live(stderr io.Writer) (*build.Session, func() time.Time, int) {
 
 func watchCmd(args []string, stdout, stderr io.Writer) int {
 	f := newFlags("watch", "[--site DIR] [--out DIR] [--now TIME]")
-	f.set.StringVar(&f.out, "out", "", "the output `folder` (default: public inside the site)")
+	f.outFlag()
 	if code := f.parse(args, stdout, stderr); code >= 0 {
 		return code
 	}
@@ -73,8 +73,8 @@ func watchCmd(args []string, stdout, stderr io.Writer) int {
 }
 
 func serveCmd(args []string, stdout, stderr io.Writer) int {
-	f := newFlags("serve", "[--site DIR] [--out DIR] [--addr 127.0.0.1:8080]")
-	f.set.StringVar(&f.out, "out", "", "the output `folder` (default: public inside the site)")
+	f := newFlags("serve", "[--site DIR] [--out DIR] [--addr 127.0.0.1:8080] [--now TIME]")
+	f.outFlag()
 	addr := f.set.String("addr", defaultAddr, "the `address` to listen on; loopback unless you mean to share the preview")
 	if code := f.parse(args, stdout, stderr); code >= 0 {
 		return code

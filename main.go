@@ -9,11 +9,8 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"maps"
 	"os"
-	"slices"
 	"strconv"
-	"strings"
 	"time"
 	_ "time/tzdata" // the same output on machines without zone files
 
@@ -29,36 +26,25 @@ var defaults embed.FS
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
-const usage = `statusgen turns Markdown posts into a status site.
-
-Usage:
-  statusgen build [--site DIR] [--out DIR] [--base-url URL] [--now TIME]
-  statusgen check [--site DIR] [--now TIME] [--strict]
-  statusgen new [--site DIR] [--region ID] [--service ID] --state STATE [--incident ID] [--stage S] "Title"
-  statusgen watch [--site DIR] [--out DIR] [--now TIME]
-  statusgen serve [--site DIR] [--out DIR] [--addr 127.0.0.1:8080]
-
-Run "statusgen COMMAND --help" for a command's flags.
-`
-
-var commands = map[string]func(args []string, stdout, stderr io.Writer) int{
-	"build": buildCmd,
-	"check": checkCmd,
-	"new":   newCmd,
-	"watch": watchCmd,
-	"serve": serveCmd,
-}
-
 // run is the whole command line; it returns the exit code: 0 success, 1
 // content errors or a failed write, 2 usage errors.
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(stdout, usage)
-		return 0
+	if len(args) == 0 {
+		// A bare statusgen is a mistake, as a command with no verb: a
+		// script that forgot the command must not go on as if it ran.
+		fmt.Fprint(stderr, usage())
+		return 2
 	}
-	cmd, ok := commands[args[0]]
-	if !ok {
-		fmt.Fprintf(stderr, "statusgen: unknown command %q%s\n\n%s", args[0], source.DidYouMean(args[0], slices.Sorted(maps.Keys(commands))), usage)
+	switch args[0] {
+	case "-h", "--help", "-help":
+		fmt.Fprint(stdout, usage())
+		return 0
+	case "--version", "-version":
+		return versionCmd(args[1:], stdout, stderr)
+	}
+	cmd := command(args[0])
+	if cmd == nil {
+		fmt.Fprintf(stderr, "statusgen: unknown command %q%s\n\n%s", args[0], source.DidYouMean(args[0], commandNames), usage())
 		return 2
 	}
 	return cmd(args[1:], stdout, stderr)
@@ -68,6 +54,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 type flags struct {
 	set      *flag.FlagSet
 	synopsis string
+	about    string            // what the command does, for its --help
+	short    map[string]string // a long flag's short alias: out -> o
 	site     string
 	out      string
 	baseURL  string
@@ -75,22 +63,31 @@ type flags struct {
 	release  func() // lets go of the output folder a watch or serve session holds
 }
 
-func newFlags(name, synopsis string) *flags {
-	f := &flags{set: flag.NewFlagSet(name, flag.ContinueOnError), synopsis: synopsis}
-	// The flag package would print errors and usage itself; parse does,
-	// once, to the right stream.
+// newCommand is a command's flag set, with no flags yet.
+func newCommand(name, synopsis, about string) *flags {
+	f := &flags{set: flag.NewFlagSet(name, flag.ContinueOnError), synopsis: synopsis, about: about}
+	// The flag package would print errors and usage itself, in its own
+	// style; parse does, once, to the right stream.
 	f.set.SetOutput(io.Discard)
 	f.set.Usage = func() {}
-	f.set.StringVar(&f.site, "site", ".", "the site `folder`, holding content/ and optionally layouts/ and assets/")
+	return f
+}
+
+// newFlags is a site command's flag set: --site and --now.
+func newFlags(name, synopsis string) *flags {
+	f := newCommand(name, synopsis, "")
+	f.set.StringVar(&f.site, "site", ".", "the site `folder`, holding content/ and optionally layouts/ and assets/ (default: the current folder)")
 	f.set.StringVar(&f.now, "now", "", "build as of this RFC 3339 `time` (default: $SOURCE_DATE_EPOCH, else the clock)")
 	return f
 }
 
-func (f *flags) usage(w io.Writer) {
-	fmt.Fprintf(w, "Usage: statusgen %s %s\n\nFlags:\n", f.set.Name(), f.synopsis)
-	f.set.SetOutput(w)
-	f.set.PrintDefaults()
-	f.set.SetOutput(io.Discard)
+// outFlag adds --out, and -o as its short form: the one short flag, on
+// every command that writes a site (as go build -o).
+func (f *flags) outFlag() {
+	const usage = "the output `folder` (default: public inside the site)"
+	f.set.StringVar(&f.out, "out", "", usage)
+	f.set.StringVar(&f.out, "o", "", usage)
+	f.short = map[string]string{"out": "o"}
 }
 
 // parse reads the flags; a mistake is a usage error with a did-you-mean
@@ -110,29 +107,15 @@ func (f *flags) parseWith(args []string, rest *[]string, stdout, stderr io.Write
 			f.usage(stdout)
 			return 0
 		case err != nil:
-			fmt.Fprintf(stderr, "statusgen %s: %v%s\n\n", f.set.Name(), err, f.hint(err))
-			f.usage(stderr)
-			return 2
+			return f.fail(stderr, "%s", f.flagError(err))
 		case f.set.NArg() == 0:
 			return -1
 		case rest == nil:
-			fmt.Fprintf(stderr, "statusgen %s: unexpected argument %q\n\n", f.set.Name(), f.set.Arg(0))
-			f.usage(stderr)
-			return 2
+			return f.fail(stderr, "unexpected argument %q", f.set.Arg(0))
 		}
 		*rest = append(*rest, f.set.Arg(0))
 		args = f.set.Args()[1:]
 	}
-}
-
-func (f *flags) hint(err error) string {
-	name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: -")
-	if !ok {
-		return ""
-	}
-	var known []string
-	f.set.VisitAll(func(fl *flag.Flag) { known = append(known, fl.Name) })
-	return source.DidYouMean(strings.TrimPrefix(name, "-"), known)
 }
 
 // buildTime is --now, else SOURCE_DATE_EPOCH, else the clock.

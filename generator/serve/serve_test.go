@@ -252,6 +252,9 @@ func TestEventStreamsCapped(t *testing.T) {
 	if extra.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(body), "too many live-reload streams") {
 		t.Errorf("stream %d: status %d, %q; want 503 and why", MaxStreams+1, extra.StatusCode, body)
 	}
+	if got := extra.Header.Get("Retry-After"); got != "10" {
+		t.Errorf("stream %d: Retry-After %q, want 10 (as README.md says)", MaxStreams+1, got)
+	}
 	streams[0].Body.Close()
 	deadline := time.Now().Add(5 * time.Second)
 	for {

@@ -39,6 +39,7 @@ func need(t *testing.T, what string, err error) {
 	if os.Getenv("STATUSGEN_REQUIRE_BROWSER") == "1" {
 		t.Fatalf("%s: %v", what, err)
 	}
+	noteSkip(what)
 	t.Skipf("skipped, %s is missing: %v (.ci/run installs it; STATUSGEN_REQUIRE_BROWSER=1 turns this skip into a failure)", what, err)
 }
 
