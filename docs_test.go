@@ -27,8 +27,10 @@ import (
 	"statusgen/internal/sitetest"
 )
 
-// The commands of docs/publishing.md, run as written: the GitHub Actions
-// workflow step for step as a runner would, and the rsync script.
+// Commands of the docs, run as written: docs/publishing.md's GitHub Actions
+// workflow step for step as a runner would, its rsync script, and the
+// README's start of a site with init. (TestWritingNewCommands runs
+// docs/writing.md's.)
 
 // needTool finds a program the docs use; without it the test skips, unless
 // the environment requires the outside tools (.ci/run does).
@@ -507,5 +509,41 @@ func TestPublishingRsync(t *testing.T) {
 	}
 	if data, _ := os.ReadFile(filepath.Join(root, "srv", "status-build.changed")); len(data) == 0 {
 		t.Error("the build listed no changes")
+	}
+}
+
+// TestReadmeInit runs the README's block that starts a site with init, as
+// a shell would, statusgen being this test binary.
+func TestReadmeInit(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var block string
+	for _, m := range regexp.MustCompile("(?s)```sh\n(.*?)```").FindAllSubmatch(readme, -1) {
+		if strings.HasPrefix(string(m[1]), "statusgen init ") {
+			block = string(m[1])
+		}
+	}
+	if block == "" {
+		t.Fatal("the README shows no block starting with statusgen init")
+	}
+	bin := t.TempDir()
+	self := "#!/bin/sh\nSTATUSGEN_RUN_MAIN=1 exec " + os.Args[0] + " \"$@\"\n"
+	if err := os.WriteFile(filepath.Join(bin, "statusgen"), []byte(self), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("sh", "-ec", block)
+	cmd.Dir = t.TempDir()
+	cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", block, err, out)
+	}
+	if !strings.Contains(string(out), "no problems") {
+		t.Errorf("check --strict of a new site did not say no problems:\n%s", out)
+	}
+	if _, err := os.Stat(filepath.Join(cmd.Dir, "mysite", "public", "index.html")); err != nil {
+		t.Errorf("the README's init and build made no page: %v", err)
 	}
 }
