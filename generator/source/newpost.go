@@ -409,7 +409,9 @@ func incidentIDs(posts []*status.Post) []string {
 func checkIDs(key string, ids, known []string) error {
 	for _, id := range ids {
 		if id != "all" && !slices.Contains(known, id) {
-			return fmt.Errorf("--%s: unknown %s %q%s; site.yaml declares %s", key, key, id, DidYouMean(id, known), strings.Join(known, ", "))
+			// As check says it: a did-you-mean, else the ids, at most a
+			// screenful of them.
+			return fmt.Errorf("--%s: unknown %s %q%s", key, key, id, KnownHint(id, known, key+"s and "+key+" groups", key+"s:"))
 		}
 	}
 	return nil
