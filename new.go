@@ -86,6 +86,9 @@ func newCmd(args []string, stdout, stderr io.Writer) int {
 	// The path alone on stdout, for scripts to capture; what was chosen
 	// on stderr, for the author to check.
 	fmt.Fprintln(stdout, source.Printable(name))
+	if d.Starts {
+		fmt.Fprintf(stderr, "incident: %s (a new one; follow it up with --incident %s)\n", source.Printable(d.Incident), source.Printable(d.Incident))
+	}
 	for _, line := range d.Says(c.Site) {
 		fmt.Fprintln(stderr, source.Printable(line))
 	}

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestWritingNewCommands runs every `statusgen new` command of
@@ -33,9 +34,12 @@ func TestWritingNewCommands(t *testing.T) {
 	if err := os.CopyFS(filepath.Join(dir, "content"), os.DirFS("content")); err != nil {
 		t.Fatal(err)
 	}
-	for _, args := range cmds {
+	for i, args := range cmds {
 		var stderr strings.Builder
-		full := append([]string{"new", "--site", dir, "--now", "2011-05-20T00:00:00Z"}, args...)
+		// A minute apart, as an author would write them: updates of one
+		// incident at one second are refused.
+		now := time.Date(2011, 5, 20, 0, i, 0, 0, time.UTC).Format(time.RFC3339)
+		full := append([]string{"new", "--site", dir, "--now", now}, args...)
 		if code := run(full, io.Discard, &stderr); code != 0 {
 			t.Errorf("statusgen new %s: exit %d\n%s", strings.Join(args, " "), code, stderr.String())
 		}

@@ -35,6 +35,8 @@ type Draft struct {
 	Text            []byte
 	Region, Service []string
 	From            [2]string // how Region and Service were chosen
+	Incident        string    // the incident's id, named in the post
+	Starts          bool      // whether the post starts the incident
 }
 
 // Placeholder is the body of a new post: a comment, which pages leave out
@@ -58,6 +60,9 @@ func (n NewPost) Compose(c *Content) (*Draft, error) {
 	if err := n.check(c); err != nil {
 		return nil, err
 	}
+	if err := n.checkTie(c); err != nil {
+		return nil, err
+	}
 	d := &Draft{Region: n.Region, Service: n.Service, From: [2]string{"given", "given"}}
 	if len(n.Region) == 0 || len(n.Service) == 0 {
 		if err := n.choose(c, d); err != nil {
@@ -71,8 +76,18 @@ func (n NewPost) Compose(c *Content) (*Draft, error) {
 	if err := checkIDs("service", d.Service, append(site.ServiceIDs(), groupIDs(site.ServiceGroups)...)); err != nil {
 		return nil, err
 	}
-	d.Text = []byte(n.text(d))
 	d.Path = path.Join("content/posts", n.Time.Format(NameLayout)+"-"+n.slug(d)+".md")
+	d.Incident = n.Incident
+	if n.Incident == "" {
+		// A new incident gets its id written out, the file's name, so that
+		// follow-ups can name it and the file can be renamed.
+		n.Incident = strings.TrimSuffix(path.Base(d.Path), ".md")
+		d.Incident, d.Starts = n.Incident, true
+		if slices.Contains(incidentIDs(c.Posts), n.Incident) {
+			return nil, fmt.Errorf("an incident %q exists already; give the post another title", n.Incident)
+		}
+	}
+	d.Text = []byte(n.text(d))
 	// What new writes must pass check: the rules of a post (a region that
 	// does not offer a service, all beside other ids, an id twice) apply.
 	var errs ErrorList
@@ -117,6 +132,19 @@ func (n NewPost) check(c *Content) error {
 		return err
 	}
 	return checkIDs("service", n.Service, append(site.ServiceIDs(), groupIDs(site.ServiceGroups)...))
+}
+
+// checkTie: two updates of one incident at the same second have no order
+// between them (the worse state wins), so a quick follow-up would be
+// overruled without a word.
+func (n NewPost) checkTie(c *Content) error {
+	at := n.Time.Truncate(time.Second)
+	for _, f := range c.Files {
+		if p := f.model; p != nil && p.Incident == n.Incident && !p.Draft && p.Timestamp.Equal(at) {
+			return fmt.Errorf("incident %q has an update at this very second already, %s: updates at one second have no order; give --at a later time, or wait a second", n.Incident, f.Path)
+		}
+	}
+	return nil
 }
 
 // choose fills in the region or service list not given, from the
