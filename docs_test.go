@@ -67,6 +67,16 @@ func docBlock(t *testing.T, lang, start string) string {
 // test see one day and check finds no post in the future.
 const afterStory = "SOURCE_DATE_EPOCH=1796083200" // 2026-12-01
 
+// asStatusgen puts into dir a statusgen command that is this test binary,
+// for shell scripts of the docs to run.
+func asStatusgen(t *testing.T, dir string) {
+	t.Helper()
+	self := "#!/bin/sh\nSTATUSGEN_RUN_MAIN=1 exec " + os.Args[0] + " \"$@\"\n"
+	if err := os.WriteFile(filepath.Join(dir, "statusgen"), []byte(self), 0o755); err != nil {
+		t.Fatal(err)
+	}
+}
+
 type workflow struct {
 	Jobs map[string]struct {
 		Env   map[string]string
@@ -463,11 +473,7 @@ func TestPublishingRsync(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// statusgen is this test binary, run as the command.
-	self := "#!/bin/sh\nSTATUSGEN_RUN_MAIN=1 exec " + os.Args[0] + " \"$@\"\n"
-	if err := os.WriteFile(filepath.Join(root, "bin", "statusgen"), []byte(self), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	asStatusgen(t, filepath.Join(root, "bin"))
 	site := t.TempDir()
 	if err := os.CopyFS(filepath.Join(site, "content"), os.DirFS(filepath.Join(sitetest.Root(), "content"))); err != nil {
 		t.Fatal(err)
@@ -529,10 +535,7 @@ func TestReadmeInit(t *testing.T) {
 		t.Fatal("the README shows no block starting with statusgen init")
 	}
 	bin := t.TempDir()
-	self := "#!/bin/sh\nSTATUSGEN_RUN_MAIN=1 exec " + os.Args[0] + " \"$@\"\n"
-	if err := os.WriteFile(filepath.Join(bin, "statusgen"), []byte(self), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	asStatusgen(t, bin)
 	cmd := exec.Command("sh", "-ec", block)
 	cmd.Dir = t.TempDir()
 	cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
