@@ -72,7 +72,7 @@ type initFile struct{ name, text string }
 func initFiles(now time.Time) []initFile {
 	return []initFile{
 		{"content/site.yaml", initSiteYAML()},
-		{path.Join("content/posts", now.Format(time.DateOnly)+"-status-page-launched.md"), fmt.Sprintf(initPost, now.Format(time.RFC3339))},
+		{path.Join("content/posts", now.Format(source.NameLayout)+"-website-slow-in-europe.md"), fmt.Sprintf(initPost, now.Format(time.RFC3339))},
 	}
 }
 
@@ -168,20 +168,23 @@ services:
     name: API
 `
 
-// initPost is the example post: an operational one, so that the new site
-// shows all systems operational and a resolved first entry in its
-// history, and nothing is left open for check to call stale.
+// initPost is the example post: a draft, which check checks and no page
+// shows, so that the new site shows all systems operational and no made-up
+// incident, while the post shows how one is written.
 const initPost = `---
-title: Status page launched
-region: all
-service: all
-state: operational
+title: Website slow in Europe
+region: europe
+service: website
+state: degraded
+incident: example-website-slow
 timestamp: %s
+draft: true
 ---
-<!-- An example post, written by statusgen init: edit it, or delete it once
-you have posts of your own. Write the next with "statusgen new"; README.md
-("A post") lists every key. Comments like this one are left out of the pages. -->
-This page shows the status of our website and API in each region. When
-something goes wrong, we post here what is affected, what you can do, and
-when the next update comes.
+<!-- An example post, written by statusgen init. "draft: true" keeps it off
+the site while check still checks it: copy it, or write the next with
+"statusgen new", and delete this one once you have posts of your own.
+README.md ("A post") lists every key. Comments like this one are left out
+of the pages. -->
+Pages load slowly for some visitors in Europe. We are looking into it and
+will post again within 30 minutes.
 `
