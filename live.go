@@ -73,7 +73,7 @@ func watchCmd(args []string, stdout, stderr io.Writer) int {
 }
 
 func serveCmd(args []string, stdout, stderr io.Writer) int {
-	f := newFlags("serve", "[--site DIR] [--out DIR] [--addr 127.0.0.1:8080] [--now TIME]")
+	f := newFlags("serve", "[--site DIR] [--out DIR] [--addr HOST:PORT] [--now TIME]")
 	f.outFlag()
 	addr := f.set.String("addr", defaultAddr, "the `address` to listen on; loopback unless you mean to share the preview")
 	if code := f.parse(args, stdout, stderr); code >= 0 {

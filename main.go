@@ -107,7 +107,7 @@ func (f *flags) parseWith(args []string, rest *[]string, stdout, stderr io.Write
 			f.usage(stdout)
 			return 0
 		case err != nil:
-			return f.fail(stderr, "%s", f.flagError(err))
+			return f.fail(stderr, "%s", f.flagError(err, args))
 		case f.set.NArg() == 0:
 			return -1
 		case rest == nil:

@@ -140,7 +140,7 @@ func (f *flags) flagName(fl *flag.Flag) string {
 
 // valueName is the placeholder of a flag's value: DIR, TIME, URL.
 func (f *flags) valueName(fl *flag.Flag) string {
-	m := regexp.MustCompile(`--` + regexp.QuoteMeta(fl.Name) + ` ([A-Z][A-Z_]*)\b`).FindStringSubmatch(f.synopsis)
+	m := regexp.MustCompile(`--` + regexp.QuoteMeta(fl.Name) + ` ([A-Z](?:[A-Z_:]*[A-Z])?)\b`).FindStringSubmatch(f.synopsis)
 	if m != nil {
 		return m[1]
 	}
@@ -190,18 +190,25 @@ var (
 )
 
 // flagError words a flag package error in the --name style, with a
-// did-you-mean for an unknown flag.
-func (f *flags) flagError(err error) string {
+// did-you-mean for an unknown flag, which is named as args typed it.
+func (f *flags) flagError(err error, args []string) string {
 	msg := err.Error()
 	if m := errUndefined.FindStringSubmatch(msg); m != nil {
 		name := dashed(strings.TrimLeft(m[1], "-"))
+		typed := name
+		for _, a := range args {
+			if t, _, _ := strings.Cut(a, "="); strings.TrimLeft(t, "-") == strings.TrimLeft(m[1], "-") {
+				typed = t
+				break
+			}
+		}
 		var known []string
 		f.set.VisitAll(func(fl *flag.Flag) {
 			if !f.isShort(fl.Name) {
 				known = append(known, dashed(fl.Name))
 			}
 		})
-		return fmt.Sprintf("unknown flag %s%s", name, source.DidYouMean(name, known))
+		return fmt.Sprintf("unknown flag %s%s", typed, source.DidYouMean(name, known))
 	}
 	if m := errNoValue.FindStringSubmatch(msg); m != nil {
 		return fmt.Sprintf("%s needs a value", dashed(m[1]))
