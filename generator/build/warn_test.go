@@ -59,6 +59,10 @@ func TestWarnings(t *testing.T) {
 			"2011-05-10-a.md": postText("region: na\nservice: psn\nstate: major_outage\ntimestamp: 2011-05-18T00:00:00Z\n", "Down.\n"),
 			"2011-05-18-b.md": postText("title: Down again\nregion: [na, jp]\nservice: psn\nstate: major_outage\ntimestamp: 2011-05-19T00:00:00Z\n", "Down.\n"),
 		}, []string{`content/posts/2011-05-18-b.md:5:8: warning: na/psn is already major_outage since content/posts/2011-05-10-a.md (incident "2011-05-10-a"): this post changes nothing there; did it mean that incident, or another state?`}},
+		{"two pairs that already have the state", "", map[string]string{
+			"2011-05-10-a.md": postText("region: na\nservice: [psn, store]\nstate: major_outage\ntimestamp: 2011-05-18T00:00:00Z\n", "Down.\n"),
+			"2011-05-18-b.md": postText("title: Down again\nregion: na\nservice: [psn, store]\nstate: major_outage\ntimestamp: 2011-05-19T00:00:00Z\n", "Down.\n"),
+		}, []string{`content/posts/2011-05-18-b.md:5:8: warning: na/psn, na/store are already major_outage since content/posts/2011-05-10-a.md (incident "2011-05-10-a"): this post changes nothing there; did it mean that incident, or another state?`}},
 		{"maintenance after a window that ended is a change", "", map[string]string{
 			"2011-05-10-m.md": postText("region: na\nservice: psn\nstate: maintenance\ntimestamp: 2011-05-10T00:00:00Z\nuntil: 2011-05-10T02:00:00Z\n", "Work.\n"),
 			"2011-05-17-m.md": postText("region: na\nservice: psn\nstate: maintenance\ntimestamp: 2011-05-17T00:00:00Z\nuntil: 2011-05-17T02:00:00Z\n", "More work.\n"),

@@ -487,7 +487,9 @@ func checkUILanguage(errs *ErrorList, at Pos, lang string, uiLangs []string) {
 	if !checkLanguage(errs, at, lang) || uiLangs == nil || HasUIStrings(lang, uiLangs) {
 		return
 	}
-	errs.Add(at, "language: no UI strings for %q; the languages there are: %s (or add layouts/i18n/%s.yaml with its strings)", lang, strings.Join(uiLangs, ", "), lang)
+	// The primary language's file serves its regional tags too.
+	primary, _, _ := strings.Cut(lang, "-")
+	errs.Add(at, "language: no UI strings for %q; the languages there are: %s (or add layouts/i18n/%s.yaml with its strings)", lang, strings.Join(uiLangs, ", "), primary)
 }
 
 // HasUIStrings reports whether pages in lang have UI strings among

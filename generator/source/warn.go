@@ -89,8 +89,8 @@ func warnRepeats(w *ErrorList, posts []*Post) {
 			same, from = append(same, pair.Region+"/"+pair.Service), prev
 		}
 		if len(same) > 0 {
-			w.Add(f.fm.pos["state"], "warning: %s is already %s since %s (incident %q): this post changes nothing there; did it mean that incident, or another state?",
-				strings.Join(same, ", "), p.State, from.Path, from.Incident)
+			w.Add(f.fm.pos["state"], "warning: %s %s already %s since %s (incident %q): this post changes nothing there; did it mean that incident, or another state?",
+				strings.Join(same, ", "), plural(len(same), "is", "are"), p.State, from.Path, from.Incident)
 		}
 	}
 }
@@ -211,4 +211,11 @@ func roughly(d time.Duration) string {
 		return fmt.Sprintf("%d h", hours)
 	}
 	return fmt.Sprintf("%d min", minutes)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
