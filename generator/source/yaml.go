@@ -183,7 +183,7 @@ func (r *yamlReader) continued(key string, item *yaml.Node) bool {
 	if line == 0 {
 		return false
 	}
-	r.errs.Add(Pos{r.path, line + r.lineOffset, col}, `%s: YAML reads this "- " line as more words of the line above, making the one id %q; put each "- " item on a line of its own, all starting in the same column`, key, item.Value)
+	r.errs.Add(Pos{r.path, line + r.lineOffset, col}, `%s: YAML reads this "- " line as more words of the line above, making the one id %q; put each "- " item on a line of its own, all starting in the same column`, key, shorten(item.Value))
 	return true
 }
 
@@ -229,4 +229,14 @@ func kindName(n *yaml.Node) string {
 
 func isEmptyValue(n *yaml.Node) bool {
 	return n.Kind == yaml.ScalarNode && n.Tag == "!!null" && n.Value == "" && n.Style == 0
+}
+
+// shorten cuts a quoted value to a line's worth: a hostile file may make
+// one of a megabyte.
+func shorten(s string) string {
+	const most = 80
+	if r := []rune(s); len(r) > most {
+		return string(r[:most]) + "…"
+	}
+	return s
 }

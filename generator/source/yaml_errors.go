@@ -14,8 +14,11 @@ import (
 // one before), never a column, and speaks of scanners and mappings.
 
 // docLines splits a YAML document into its lines, without line ends.
+// Any line end counts, CR LF or a lone CR as well, as for yaml.v3.
 func docLines(data []byte) []string {
-	return strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+	text := strings.ReplaceAll(string(data), "\r\n", "\n")
+	text = strings.ReplaceAll(text, "\r", "\n")
+	return strings.Split(strings.TrimSuffix(text, "\n"), "\n")
 }
 
 // explain turns yaml.v3's message msg, given for the 1-based line of
@@ -114,7 +117,12 @@ func explainColon(line int, lines []string) (int, int, string, bool) {
 		if !slices.Contains(textKeys, key) {
 			return line, at, fmt.Sprintf(`the ": " in the value of %s makes YAML read it as another key: write each key: value on a line of its own`, key), true
 		}
-		fixed := strings.TrimSpace(s[:len(s)-len(value)] + quote(value))
+		// A comment stays a comment, after the quotes.
+		text, comment := value, ""
+		if j := strings.Index(value, " #"); j > i {
+			text, comment = strings.TrimRight(value[:j], " "), value[j:]
+		}
+		fixed := strings.TrimSpace(s[:len(s)-len(value)] + quote(text) + comment)
 		return line, at, fmt.Sprintf(`the ": " in the value of %s makes YAML read it as another key; put the whole value in quotes: %s`, key, fixed), true
 	}
 	return indentedMore(line, lines)
@@ -210,15 +218,23 @@ func continuedItem(n *yaml.Node, lines []string) (line, col int) {
 		return 0, 0 // on one line: an id that holds " - "
 	}
 	// The value's later lines follow, each more indented than its key:
-	// the first of them starting with "- " is the item meant.
-	// Each line adds to the value, which bounds the search.
+	// the first of them starting with "- " is the item meant. Each line's
+	// words are looked for in the value after the last line's, so that
+	// the search is linear in the value, and stops at a line not in it.
+	off := 0
 	for l := n.Line + 1; l <= min(len(lines), n.Line+len(n.Value)); l++ {
 		s := lines[l-1]
 		t := strings.TrimLeft(s, " ")
 		if t == "" || len(s) == len(t) {
 			break
 		}
-		if strings.HasPrefix(t, "- ") && strings.Contains(n.Value, t) {
+		words := strings.TrimSpace(t)
+		i := strings.Index(n.Value[off:], words)
+		if i < 0 {
+			break
+		}
+		off += i + len(words)
+		if strings.HasPrefix(t, "- ") {
 			return l, len(s) - len(t) + 1
 		}
 	}

@@ -13,6 +13,8 @@ func TestYAMLMistakes(t *testing.T) {
 	tests := []struct{ yaml, want string }{
 		{"title: Payments: slow\n", `content/site.yaml:1:16: invalid YAML: the ": " in the value of title makes YAML read it as another key; put the whole value in quotes: title: "Payments: slow"`},
 		{`title: C:\new: x` + "\n", `content/site.yaml:1:14: invalid YAML: the ": " in the value of title makes YAML read it as another key; put the whole value in quotes: title: 'C:\new: x'`},
+		{"title: Payments: slow # note\n", `content/site.yaml:1:16: invalid YAML: the ": " in the value of title makes YAML read it as another key; put the whole value in quotes: title: "Payments: slow" # note`},
+		{"a: b\r\ntitle: Payments: slow\r\n", `content/site.yaml:2:16: invalid YAML: the ": " in the value of title makes YAML read it as another key; put the whole value in quotes: title: "Payments: slow"`},
 		{"title: ends with:\n", `content/site.yaml:1:17: invalid YAML: the ": " in the value of title makes YAML read it as another key; put the whole value in quotes: title: "ends with:"`},
 		{"a: b\n  c: d\n", `content/site.yaml:2:3: invalid YAML: c is indented more than a on the line above: keys at one level start in the same column; remove the spaces before c`},
 		{"a: b\n\n# note\n  c: d\n", `content/site.yaml:4:3: invalid YAML: c is indented more than a on the line above: keys at one level start in the same column; remove the spaces before c`},
@@ -40,6 +42,8 @@ func TestYAMLMistakes(t *testing.T) {
 func TestContinuedItem(t *testing.T) {
 	for yml, want := range map[string]string{
 		"regions:\n  - id: r\n    name: R\n    services:\n      - a\n       - b\nservices:\n  - {id: a, name: A}\n  - {id: b, name: B}\n": `content/site.yaml:6:8: services: YAML reads this "- " line as more words of the line above, making the one id "a - b"; put each "- " item on a line of its own, all starting in the same column`,
+		// Trailing spaces, which the value folds away.
+		"regions:\n  - id: r\n    name: R\n    services:\n      - a\n       - b   \n       - a   \nservices:\n  - {id: a, name: A}\n  - {id: b, name: B}\n": `content/site.yaml:6:8: services: YAML reads this "- " line as more words of the line above, making the one id "a - b - a"; put each "- " item on a line of its own, all starting in the same column`,
 		"regions:\n  - id: r\n    name: R\n    services: a - b\nservices:\n  - {id: a, name: A}\n":                                        `content/site.yaml:4:15: region "r": unknown service "a - b"; the services are a`,
 	} {
 		var errs ErrorList
@@ -51,6 +55,21 @@ func TestContinuedItem(t *testing.T) {
 		if len(errs) != 1 || strings.Replace(errs[0].Error(), fmt.Sprintf(":%d:", errs[0].Pos.Line), fmt.Sprintf(":%d:", errs[0].Pos.Line-2), 1) != want {
 			t.Errorf("%q:\n got %v\nwant %s", yml, errs, want)
 		}
+	}
+}
+
+// TestContinuedItemHuge: a megabyte of misplaced items is found in one
+// pass (it took seconds when each line searched the whole value), and the
+// message quotes a line's worth of it.
+func TestContinuedItemHuge(t *testing.T) {
+	yml := "title: T\nbase_url: https://example.com/\nregions:\n  - id: r\n    name: R\n    services:\n      - a\n" +
+		strings.Repeat("       - a   \n", 70000) + "services:\n  - {id: a, name: A}\n"
+	var errs ErrorList
+	if doc := parseSite([]byte(yml), &errs); doc != nil {
+		doc.validate(&errs, nil)
+	}
+	if len(errs) != 1 || errs[0].Pos.Line != 8 || errs[0].Pos.Col != 8 || len(errs[0].Msg) > 300 {
+		t.Fatalf("got %d errors, the first %.300v", len(errs), errs)
 	}
 }
 
