@@ -44,7 +44,7 @@ func TestContinuedItem(t *testing.T) {
 		"regions:\n  - id: r\n    name: R\n    services:\n      - a\n       - b\nservices:\n  - {id: a, name: A}\n  - {id: b, name: B}\n": `content/site.yaml:6:8: services: YAML reads this "- " line as more words of the line above, making the one id "a - b"; put each "- " item on a line of its own, all starting in the same column`,
 		// Trailing spaces, which the value folds away.
 		"regions:\n  - id: r\n    name: R\n    services:\n      - a\n       - b   \n       - a   \nservices:\n  - {id: a, name: A}\n  - {id: b, name: B}\n": `content/site.yaml:6:8: services: YAML reads this "- " line as more words of the line above, making the one id "a - b - a"; put each "- " item on a line of its own, all starting in the same column`,
-		"regions:\n  - id: r\n    name: R\n    services: a - b\nservices:\n  - {id: a, name: A}\n":                                        `content/site.yaml:4:15: region "r": unknown service "a - b"; the services are a`,
+		"regions:\n  - id: r\n    name: R\n    services: a - b\nservices:\n  - {id: a, name: A}\n":                                                          `content/site.yaml:4:15: region "r": unknown service "a - b"; the services are a`,
 	} {
 		var errs ErrorList
 		if doc := parseSite([]byte("title: T\nbase_url: https://example.com/\n"+yml), &errs); doc != nil {
