@@ -85,6 +85,11 @@ func TestWarnings(t *testing.T) {
 			"2011-05-10-0900-a.md": postText("region: na\nservice: psn\nstate: major_outage\ntimestamp: 2011-05-10T09:00:00Z\nincident: x\n", "Down.\n"),
 			"2011-05-10-0800-b.md": postText("region: na\nservice: psn\nstate: operational\ntimestamp: 2011-05-10T10:00:00Z\nincident: x\n", "Back.\n"),
 		}, []string{`content/posts/2011-05-10-0800-b.md:1:1: warning: this update is later than content/posts/2011-05-10-0900-a.md but its file name sorts before it; start file names with the date and time of their timestamp, as statusgen new does, e.g. 2011-05-10-1000-…`}},
+		{"a name of the date alone before one of date and time, as new writes", "", map[string]string{
+			// The old post's name is the one to change, not new's.
+			"2011-05-03-jp-still-offline.md":      postText("region: na\nservice: psn\nstate: major_outage\ntimestamp: 2011-05-03T09:00:00+09:00\nincident: x\n", "Down.\n"),
+			"2011-05-03-1800-still-down-later.md": postText("region: na\nservice: psn\nstate: operational\ntimestamp: 2011-05-03T18:00:00+09:00\nincident: x\n", "Better.\n"),
+		}, []string{`content/posts/2011-05-03-jp-still-offline.md:1:1: warning: this update is earlier than content/posts/2011-05-03-1800-still-down-later.md but its file name sorts after it; start file names with the date and time of their timestamp, as statusgen new does, e.g. 2011-05-03-0900-…`}},
 		{"a title naming a region or service the post does not set", "", map[string]string{
 			"a.md": postText("title: PlayStation Network restored in japan\nregion: na\nservice: psn\nstate: operational\ntimestamp: 2011-05-10T00:00:00Z\nincident: t\n", "Back.\n"),
 			"b.md": postText("title: \"Store: North America, PlayStation Store and PlayStation Network\"\nregion: na\nservice: psn\nstate: operational\ntimestamp: 2011-05-10T00:00:00Z\nincident: t\n", "Back.\n"),

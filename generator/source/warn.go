@@ -110,10 +110,18 @@ func warnOrder(w *ErrorList, posts []*Post) {
 	for _, group := range byIncident {
 		for i := 1; i < len(group); i++ {
 			a, b := group[i-1], group[i]
-			if path.Base(b.Path) < path.Base(a.Path) && b.model.Timestamp.After(a.model.Timestamp) && !(timeNamed(a) && timeNamed(b)) {
-				w.Add(b.fm.at, "warning: this update is later than %s but its file name sorts before it; start file names with the date and time of their timestamp, as statusgen new does, e.g. %s-…",
-					a.Path, b.model.Timestamp.Format(NameLayout))
+			if path.Base(b.Path) >= path.Base(a.Path) || !b.model.Timestamp.After(a.model.Timestamp) || timeNamed(a) && timeNamed(b) {
+				continue
 			}
+			if timeNamed(b) {
+				// b is named as new names posts: the name to change is a's,
+				// an older one (of the date alone, say).
+				w.Add(a.fm.at, "warning: this update is earlier than %s but its file name sorts after it; start file names with the date and time of their timestamp, as statusgen new does, e.g. %s-…",
+					b.Path, a.model.Timestamp.Format(NameLayout))
+				continue
+			}
+			w.Add(b.fm.at, "warning: this update is later than %s but its file name sorts before it; start file names with the date and time of their timestamp, as statusgen new does, e.g. %s-…",
+				a.Path, b.model.Timestamp.Format(NameLayout))
 		}
 	}
 }
