@@ -108,6 +108,12 @@ func TestWarnings(t *testing.T) {
 		}, []string{
 			`content/posts/b.md:2:8: warning: the title names Asia (region group asia), Japan (region jp), which this post does not set: add them to region:, or reword the title`,
 		}},
+		{"names in capitals match only so", strings.Replace(sitetest.Site, "    name: North America\n", "    name: US\n", 1), map[string]string{
+			"a.md": postText("title: \"Payments slow in Japan: contact us, or let us know\"\nregion: jp\nservice: psn\nstate: degraded\ntimestamp: 2011-05-19T00:00:00Z\n", "Slow.\n"),
+			"b.md": postText("title: Payments restored in the US\nregion: jp\nservice: psn\nstate: operational\ntimestamp: 2011-05-11T00:00:00Z\n", "Back.\n"),
+		}, []string{
+			`content/posts/b.md:2:8: warning: the title names US (region na), which this post does not set: add it to region:, or reword the title`,
+		}},
 		{"an empty body, or only the placeholder comment", "", map[string]string{
 			"a.md": postText("region: na\nservice: psn\nstate: operational\ntimestamp: 2011-05-10T00:00:00Z\n", "\n  \n"),
 			"b.md": postText("region: na\nservice: store\nstate: operational\ntimestamp: 2011-05-10T00:00:00Z\n", "<!-- Say what readers need to know. -->\n"),

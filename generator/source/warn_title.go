@@ -12,7 +12,8 @@ import (
 // warnTitles: a title that names a region or service of the site, or a
 // group of them, that its post does not set tells readers of one place
 // while changing another ("Payments restored in Europe" on a post for the
-// US). Names match as whole words, in any case; where one name is part of
+// US). Names match as whole words, in any case but for words written in
+// capitals (US, EU), which match only so; where one name is part of
 // a longer one the title holds ("PlayStation Network Store"), only the
 // longer counts. A name just after "outside", "except" and the like is
 // left out ("back outside Japan"): English words, as a heuristic must be
@@ -24,8 +25,14 @@ func warnTitles(w *ErrorList, site *status.Site, posts []*Post) {
 			continue
 		}
 		var missing []*siteName
+		seen := map[*siteName]bool{}
+		sets := map[bool]map[string]bool{} // the post's ids of a kind, made when a group is named
 		for _, n := range names.find(words(f.fm.Title)) {
-			if !n.setBy(f.model) && !slices.Contains(missing, n) {
+			if seen[n] {
+				continue
+			}
+			seen[n] = true
+			if !n.setBy(f.model, sets) {
 				missing = append(missing, n)
 			}
 		}
@@ -43,8 +50,9 @@ type siteName struct {
 }
 
 // setBy reports whether a post sets the region or service, or one of the
-// group's members.
-func (n *siteName) setBy(p *status.Post) bool {
+// group's members; sets keeps the post's ids by kind, for groups, whose
+// members would otherwise each be looked for in a list.
+func (n *siteName) setBy(p *status.Post, sets map[bool]map[string]bool) bool {
 	ids := p.Regions
 	if n.service {
 		ids = p.Services
@@ -52,8 +60,16 @@ func (n *siteName) setBy(p *status.Post) bool {
 	if n.members == nil {
 		return slices.Contains(ids, n.id)
 	}
+	set := sets[n.service]
+	if set == nil {
+		set = make(map[string]bool, len(ids))
+		for _, id := range ids {
+			set[id] = true
+		}
+		sets[n.service] = set
+	}
 	for _, m := range n.members {
-		if slices.Contains(ids, m) {
+		if set[m] {
 			return true
 		}
 	}
@@ -126,6 +142,9 @@ func (t *nameTrie) add(n *siteName) {
 		return
 	}
 	for _, w := range ws {
+		if !capitals(w) {
+			w = strings.ToLower(w)
+		}
 		if t.next == nil {
 			t.next = map[string]*nameTrie{}
 		}
@@ -145,7 +164,11 @@ func (t *nameTrie) find(ws []string) []*siteName {
 	for i := range ws {
 		end, names := 0, []*siteName(nil)
 		for j, node := i, t; j < len(ws); j++ {
-			if node = node.next[ws[j]]; node == nil {
+			next := node.next[ws[j]] // a name's word in capitals, as written
+			if next == nil {
+				next = node.next[strings.ToLower(ws[j])]
+			}
+			if node = next; node == nil {
 				break
 			}
 			if len(node.names) > 0 {
@@ -172,11 +195,28 @@ var excluding = map[string]bool{
 // excluded reports whether the words before a name set it apart.
 func excluded(before []string) bool {
 	n := len(before)
-	return n >= 1 && excluding[before[n-1]] || n >= 2 && excluding[before[n-2]+" "+before[n-1]]
+	last := func(k int) string { return strings.ToLower(before[n-k]) }
+	return n >= 1 && excluding[last(1)] || n >= 2 && excluding[last(2)+" "+last(1)]
 }
 
-// words cuts text into lowercase words of letters and digits; a letter of
-// a script written without spaces (Chinese, Japanese) is a word of its
+// capitals reports whether a word of a name is written in capitals, as
+// US, EU or API: such a word matches only as written, so that "contact us"
+// does not name the region US.
+func capitals(w string) bool {
+	letters := 0
+	for _, r := range w {
+		if unicode.IsLower(r) {
+			return false
+		}
+		if unicode.IsUpper(r) {
+			letters++
+		}
+	}
+	return letters >= 2
+}
+
+// words cuts text into words of letters and digits, as written; a letter
+// of a script written without spaces (Chinese, Japanese) is a word of its
 // own, so that 日本 is found in 日本で.
 func words(text string) []string {
 	var out []string
@@ -185,7 +225,7 @@ func words(text string) []string {
 		solo := unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana)
 		inWord := !solo && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r))
 		if !inWord && start >= 0 {
-			out = append(out, strings.ToLower(text[start:i]))
+			out = append(out, text[start:i])
 			start = -1
 		}
 		switch {
@@ -196,7 +236,7 @@ func words(text string) []string {
 		}
 	}
 	if start >= 0 {
-		out = append(out, strings.ToLower(text[start:]))
+		out = append(out, text[start:])
 	}
 	return out
 }
