@@ -176,8 +176,19 @@ func (n NewPost) choose(c *Content, d *Draft) error {
 func (n NewPost) chooseOpen(c *Content, d *Draft) error {
 	site := c.Site
 	inR, inS := expand(site, "region", d.Region), expand(site, "service", d.Service)
+	all := openPairs(c.Files, n.Incident, n.Time)
+	// The title is what readers see: "Payments restored in Europe" narrows
+	// to Europe what is open, where it names a region (or service) open.
+	titled := false
+	namedR, namedS := titleIDs(site, n.Title)
+	if inR == nil && anyOpen(all, namedR, true) {
+		inR, titled = namedR, true
+	}
+	if inS == nil && anyOpen(all, namedS, false) {
+		inS, titled = namedS, true
+	}
 	var open []status.Pair
-	for _, p := range openPairs(c.Files, n.Incident, n.Time) {
+	for _, p := range all {
 		if (inR == nil || inR[p.Region]) && (inS == nil || inS[p.Service]) {
 			open = append(open, p)
 		}
@@ -192,23 +203,37 @@ func (n NewPost) chooseOpen(c *Content, d *Draft) error {
 		return fmt.Errorf("incident %q has no region or service still open%s as of %s: all it touched%s is operational again; to post about others, give --region and --service", n.Incident, within, n.Time.Format(time.RFC3339), within)
 	}
 	regions, services := sides(site, open)
-	if inR != nil {
+	if inR != nil && len(d.Region) > 0 {
 		regions = keys(site.RegionIDs(), inR)
 	}
-	if inS != nil {
+	if inS != nil && len(d.Service) > 0 {
 		services = keys(site.ServiceIDs(), inS)
 	}
 	if covered(site, regions, services) != len(open) {
 		return fmt.Errorf("incident %q still has open%s: %s; one post names a list of regions and one of services, which would take in more than these: give --region and --service, one post for each part", n.Incident, within, pairList(open))
 	}
 	from := fmt.Sprintf("still open in incident %q", n.Incident)
-	if inR == nil {
+	if titled {
+		from += " and named in the title"
+	}
+	if len(d.Region) == 0 {
 		d.Region, d.From[0] = orAll(regions, len(site.Regions)), from
 	}
-	if inS == nil {
+	if len(d.Service) == 0 {
 		d.Service, d.From[1] = orAll(services, len(site.Services)), from
 	}
 	return nil
+}
+
+// anyOpen reports whether one of the open pairs is in ids, by region or
+// by service.
+func anyOpen(open []status.Pair, ids map[string]bool, region bool) bool {
+	for _, p := range open {
+		if region && ids[p.Region] || !region && ids[p.Service] {
+			return true
+		}
+	}
+	return false
 }
 
 // openPairs lists, in site order, the pairs of the incident whose latest

@@ -240,3 +240,28 @@ func words(text string) []string {
 	}
 	return out
 }
+
+// titleIDs returns the regions and the services a title names, groups
+// standing for their members; nil where it names none.
+func titleIDs(site *status.Site, title string) (regions, services map[string]bool) {
+	add := func(m *map[string]bool, ids ...string) {
+		if *m == nil {
+			*m = map[string]bool{}
+		}
+		for _, id := range ids {
+			(*m)[id] = true
+		}
+	}
+	for _, n := range indexNames(site).find(words(title)) {
+		m := &regions
+		if n.service {
+			m = &services
+		}
+		if n.members != nil {
+			add(m, n.members...)
+		} else {
+			add(m, n.id)
+		}
+	}
+	return regions, services
+}
