@@ -70,7 +70,7 @@ func newCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	file, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if errors.Is(err, fs.ErrExist) {
-		return fail(1, "%s exists already; give the post another title", name)
+		return fail(1, "%s exists already; give the post another title, or another minute with --at", name)
 	}
 	if err != nil {
 		return fail(1, "%v", err)

@@ -84,7 +84,7 @@ func (n NewPost) Compose(c *Content) (*Draft, error) {
 		n.Incident = strings.TrimSuffix(path.Base(d.Path), ".md")
 		d.Incident, d.Starts = n.Incident, true
 		if slices.Contains(incidentIDs(c.Posts), n.Incident) {
-			return nil, fmt.Errorf("an incident %q exists already; give the post another title", n.Incident)
+			return nil, fmt.Errorf("an incident %q exists already; give the post another title, or another minute with --at", n.Incident)
 		}
 	}
 	d.Text = []byte(n.text(d))
@@ -120,7 +120,7 @@ func (n NewPost) check(c *Content) error {
 		return fmt.Errorf("--incident: %s", tooLong("incident id", n.Incident))
 	case !n.Until.IsZero() && n.State != status.Maintenance.String():
 		return fmt.Errorf("--until: only a maintenance window has an end; give --state maintenance, or leave --until out")
-	case !n.Until.IsZero() && !n.Until.After(n.Time):
+	case !n.Until.IsZero() && !n.Until.Truncate(time.Second).After(n.Time.Truncate(time.Second)):
 		return fmt.Errorf("--until: %s is not after the window's start, %s; the start is --at, else now", n.Until.Format(time.RFC3339), n.Time.Format(time.RFC3339))
 	}
 	for _, p := range c.Posts {
