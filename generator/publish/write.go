@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -196,10 +197,19 @@ func (w *stager) changes() ([]string, error) {
 		if err != nil {
 			return err // what cannot be read cannot be listed for purging
 		}
+		rel, _ := filepath.Rel(w.old, name)
+		if w.copyOld && name != w.old && strings.HasPrefix(rel, ".") && !strings.Contains(rel, string(filepath.Separator)) {
+			// A previous site's hidden files and folders at its top (.git
+			// of a checkout, the marker) are none of the site's: statusgen
+			// writes none there.
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
 		if d.IsDir() {
 			return nil
 		}
-		rel, _ := filepath.Rel(w.old, name)
 		if p := filepath.ToSlash(rel); p != Marker {
 			if _, ok := w.same[p]; !ok {
 				out = append(out, p)

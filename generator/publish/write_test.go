@@ -58,7 +58,8 @@ func TestPublishOver(t *testing.T) {
 
 func testPublishOver(t *testing.T, prev, out string) {
 	old := time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)
-	fetched := map[string]string{"index.html": "one", "a/index.html": "same", "gone.html": "x", "robots.txt": "r"}
+	fetched := map[string]string{"index.html": "one", "a/index.html": "same", "gone.html": "x", "robots.txt": "r",
+		".git/HEAD": "ref", ".statusgen": "marker"} // a checkout of the published site: its hidden files are not the site's
 	for p, s := range fetched {
 		name := filepath.Join(prev, p)
 		os.MkdirAll(filepath.Dir(name), 0o755)
