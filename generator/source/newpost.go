@@ -179,13 +179,13 @@ func (n NewPost) chooseOpen(c *Content, d *Draft) error {
 	all := openPairs(c.Files, n.Incident, n.Time)
 	// The title is what readers see: "Payments restored in Europe" narrows
 	// to Europe what is open, where it names a region (or service) open.
-	titled := false
+	var titled [2]bool // whether regions, services were narrowed so
 	namedR, namedS := titleIDs(site, n.Title)
 	if inR == nil && anyOpen(all, namedR, true) {
-		inR, titled = namedR, true
+		inR, titled[0] = namedR, true
 	}
 	if inS == nil && anyOpen(all, namedS, false) {
-		inS, titled = namedS, true
+		inS, titled[1] = namedS, true
 	}
 	var open []status.Pair
 	for _, p := range all {
@@ -212,15 +212,17 @@ func (n NewPost) chooseOpen(c *Content, d *Draft) error {
 	if covered(site, regions, services) != len(open) {
 		return fmt.Errorf("incident %q still has open%s: %s; one post names a list of regions and one of services, which would take in more than these: give --region and --service, one post for each part", n.Incident, within, pairList(open))
 	}
-	from := fmt.Sprintf("still open in incident %q", n.Incident)
-	if titled {
-		from += " and named in the title"
+	from := func(titled bool) string {
+		if titled {
+			return fmt.Sprintf("still open in incident %q and named in the title", n.Incident)
+		}
+		return fmt.Sprintf("still open in incident %q", n.Incident)
 	}
 	if len(d.Region) == 0 {
-		d.Region, d.From[0] = orAll(regions, len(site.Regions)), from
+		d.Region, d.From[0] = orAll(regions, len(site.Regions)), from(titled[0])
 	}
 	if len(d.Service) == 0 {
-		d.Service, d.From[1] = orAll(services, len(site.Services)), from
+		d.Service, d.From[1] = orAll(services, len(site.Services)), from(titled[1])
 	}
 	return nil
 }
