@@ -26,6 +26,9 @@ type Site struct {
 	// site declares none. Each region (service) is in exactly one.
 	RegionGroups  []*Group
 	ServiceGroups []*Group
+	// Deploy lists where `statusgen deploy` publishes the built site. The
+	// model carries it so that check reports its problems with the rest.
+	Deploy []*DeployTarget
 
 	once          sync.Once
 	regions       map[string]*Region
