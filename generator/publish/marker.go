@@ -72,3 +72,35 @@ func Unlisted(out string) ([]string, error) {
 	})
 	return found, err
 }
+
+// Listed returns the files the last build wrote into out, as its marker
+// lists them: what a deploy uploads. A folder without a marker with a
+// list is not a build of statusgen's.
+func Listed(out string) ([]string, error) {
+	name := filepath.Join(out, Marker)
+	info, err := os.Lstat(name)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return nil, fmt.Errorf("%s is not a site statusgen built: it has no %s file; run statusgen build first", out, Marker)
+		}
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: its %s is not a regular file", out, Marker)
+	}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	_, list, ok := strings.Cut(strings.ReplaceAll(string(data), "\r\n", "\n"), manifestHead)
+	if !ok {
+		return nil, fmt.Errorf("%s: its %s file lists no files; build it again with this statusgen", out, Marker)
+	}
+	var paths []string
+	for _, p := range strings.Split(list, "\n") {
+		if p != "" {
+			paths = append(paths, p)
+		}
+	}
+	return paths, nil
+}

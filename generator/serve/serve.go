@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"net/url"
 	"os"
@@ -17,6 +16,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"statusgen/generator/publish"
 )
 
 // Paths of the server's own, outside any site's.
@@ -181,26 +182,9 @@ func (s *Server) notFound(w http.ResponseWriter) {
 	s.send(w, nil, "404.html", http.StatusNotFound, data)
 }
 
-var types = map[string]string{
-	".html": "text/html; charset=utf-8",
-	".xml":  "application/xml; charset=utf-8",
-	".json": "application/json",
-	".ics":  "text/calendar; charset=utf-8",
-	".svg":  "image/svg+xml",
-	".css":  "text/css; charset=utf-8",
-	".js":   "text/javascript; charset=utf-8",
-}
-
 func (s *Server) send(w http.ResponseWriter, r *http.Request, name string, status int, data []byte) {
-	ext := path.Ext(name)
-	typ, ok := types[ext]
-	if !ok {
-		typ = mime.TypeByExtension(ext)
-	}
-	if typ == "" {
-		typ = "application/octet-stream"
-	}
-	if ext == ".html" {
+	typ := publish.ContentType(name) // as deploy stores it
+	if path.Ext(name) == ".html" {
 		data = inject(data)
 	}
 	w.Header().Set("Content-Type", typ)
