@@ -18,7 +18,7 @@ import (
 // error messages, whatever the flag package would print.
 
 // commandNames are the commands in the order the usage lists them.
-var commandNames = []string{"init", "build", "check", "new", "watch", "serve", "version", "help"}
+var commandNames = []string{"init", "build", "check", "new", "watch", "serve", "deploy", "version", "help"}
 
 // command returns the command called name, or nil.
 func command(name string) func(args []string, stdout, stderr io.Writer) int {
@@ -35,6 +35,8 @@ func command(name string) func(args []string, stdout, stderr io.Writer) int {
 		return watchCmd
 	case "serve":
 		return serveCmd
+	case "deploy":
+		return deployCmd
 	case "version":
 		return versionCmd
 	case "help":

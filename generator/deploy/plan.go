@@ -1,0 +1,326 @@
+package deploy
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"gocloud.dev/blob"
+
+	"statusgen/generator/status"
+)
+
+// manifestKey is the object in which a deploy records, for each file it
+// stored, the MD5 and the headers it stored it with. A listing gives
+// every object's MD5 and size in a request per thousand objects, but not
+// its headers, which would take a request per object: the manifest tells
+// whether the headers statusgen would set now are those already there.
+// An object whose MD5 is not the manifest's was written by someone else,
+// or by a deploy that did not finish, and is uploaded again.
+const manifestKey = ".statusgen-deploy.json"
+
+type manifest struct {
+	Format int               `json:"format"`
+	Files  map[string]string `json:"files"` // key -> "md5hex headershash"
+}
+
+func readManifest(ctx context.Context, bucket *blob.Bucket) (map[string]string, error) {
+	data, err := bucket.ReadAll(ctx, manifestKey)
+	if isNotFound(err) {
+		return map[string]string{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var m manifest
+	if json.Unmarshal(data, &m) != nil || m.Format != 1 {
+		// Damaged or from another version: every file is checked anew
+		// by uploading it, which is safe.
+		return map[string]string{}, nil
+	}
+	return m.Files, nil
+}
+
+// file is one output file as a target stores it.
+type file struct {
+	key     string
+	body    []byte // nil once known unchanged
+	md5     []byte
+	size    int64
+	headers headers
+}
+
+func (f *file) record() string {
+	return hex.EncodeToString(f.md5) + " " + f.headers.digest()
+}
+
+// plan is what a deploy does to one target.
+type plan struct {
+	uploads  []*file  // in upload order
+	deletes  []string // sorted
+	manifest map[string]string
+	before   []byte // the manifest as stored, to leave alone if unchanged
+}
+
+// plan compares every built file with the bucket's objects: a file is
+// uploaded unless an object of its size and MD5 is there, stored by a
+// deploy with the headers it would get now.
+func (s *site) plan(ctx context.Context, bucket *blob.Bucket, t *status.DeployTarget, remote map[string]remoteObject, force bool) (*plan, error) {
+	old, err := readManifest(ctx, bucket)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read %s: %v", manifestKey, err)
+	}
+	delete(remote, manifestKey)
+	files := make([]*file, len(s.files))
+	var errs firstError
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range next {
+				f, err := s.prepare(s.files[i], t)
+				if err != nil {
+					errs.set(err)
+					continue
+				}
+				if o, ok := remote[f.key]; ok && !force && o.size == f.size && bytes.Equal(o.md5, f.md5) && old[f.key] == f.record() {
+					f.body = nil
+				}
+				files[i] = f
+			}
+		})
+	}
+	for i := range s.files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := errs.get(); err != nil {
+		return nil, err
+	}
+	p := &plan{manifest: map[string]string{}}
+	local := make(map[string]bool, len(files))
+	for _, f := range files {
+		local[f.key] = true
+		p.manifest[f.key] = f.record()
+		if f.body != nil {
+			p.uploads = append(p.uploads, f)
+		}
+	}
+	slices.SortStableFunc(p.uploads, func(a, b *file) int { return stage(a.key) - stage(b.key) })
+	for k := range remote {
+		if !local[k] {
+			p.deletes = append(p.deletes, k)
+		}
+	}
+	slices.Sort(p.deletes)
+	p.before, _ = json.Marshal(manifest{1, old})
+	return p, nil
+}
+
+// prepare reads a built file and makes its body as the target stores it.
+func (s *site) prepare(key string, t *status.DeployTarget) (*file, error) {
+	name := filepath.Join(s.out, filepath.FromSlash(key))
+	info, err := os.Lstat(name)
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file; build the site again", name)
+	}
+	body, err := os.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	h := headersFor(key, t)
+	if h.encoding != "" {
+		if body, err = compress(h.encoding, body); err != nil {
+			return nil, fmt.Errorf("%s: %v", key, err)
+		}
+	}
+	sum := md5.Sum(body)
+	return &file{key: key, body: body, md5: sum[:], size: int64(len(body)), headers: h}, nil
+}
+
+// changed lists the keys uploaded or deleted: what the CDN must forget.
+func (p *plan) changed() []string {
+	var keys []string
+	for _, f := range p.uploads {
+		keys = append(keys, f.key)
+	}
+	keys = append(keys, p.deletes...)
+	slices.Sort(keys)
+	return keys
+}
+
+// upload stores the files stage by stage: a stage starts only once every
+// file of the one before is stored, so a page is never there before its
+// assets, nor the overview before the pages it links to. After a failure
+// no later stage starts.
+func (p *plan) upload(ctx context.Context, bucket *blob.Bucket, prog *progress, r *Result) error {
+	for start := 0; start < len(p.uploads); {
+		end := start + 1
+		for end < len(p.uploads) && stage(p.uploads[end].key) == stage(p.uploads[start].key) {
+			end++
+		}
+		var errs firstError
+		var mu sync.Mutex
+		each(p.uploads[start:end], func(f *file) {
+			if errs.get() != nil || ctx.Err() != nil {
+				return
+			}
+			if err := put(ctx, bucket, f); err != nil {
+				errs.set(fmt.Errorf("uploading %s: %v", f.key, err))
+				return
+			}
+			mu.Lock()
+			r.Uploaded++
+			r.Bytes += f.size
+			mu.Unlock()
+			prog.add(1, f.size)
+		})
+		if err := errs.get(); err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		start = end
+	}
+	return nil
+}
+
+func put(ctx context.Context, bucket *blob.Bucket, f *file) error {
+	w, err := bucket.NewWriter(ctx, f.key, &blob.WriterOptions{
+		ContentType:     f.headers.contentType,
+		CacheControl:    f.headers.cacheControl,
+		ContentEncoding: f.headers.encoding,
+		ContentMD5:      f.md5,
+	})
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(f.body); err != nil {
+		w.Close()
+		return err
+	}
+	return w.Close()
+}
+
+// remove deletes the objects no longer built, once every upload is done.
+func (p *plan) remove(ctx context.Context, bucket *blob.Bucket, prog *progress, r *Result) error {
+	var errs firstError
+	var mu sync.Mutex
+	each(p.deletes, func(k string) {
+		if errs.get() != nil || ctx.Err() != nil {
+			return
+		}
+		if err := bucket.Delete(ctx, k); err != nil && !isNotFound(err) {
+			errs.set(fmt.Errorf("deleting %s: %v", k, err))
+			return
+		}
+		mu.Lock()
+		r.Deleted++
+		mu.Unlock()
+		prog.add(1, 0)
+	})
+	if err := errs.get(); err != nil {
+		return err
+	}
+	return ctx.Err()
+}
+
+// saveManifest records what the target now holds, last, and only after a
+// complete deploy: a file uploaded by a deploy that failed is not in it,
+// so the next deploy uploads and purges it again.
+func (p *plan) saveManifest(ctx context.Context, bucket *blob.Bucket) error {
+	data, err := json.Marshal(manifest{1, p.manifest})
+	if err != nil || bytes.Equal(data, p.before) {
+		return err
+	}
+	return bucket.WriteAll(ctx, manifestKey, data, &blob.WriterOptions{
+		ContentType:  "application/json; charset=utf-8",
+		CacheControl: "no-store",
+	})
+}
+
+// print writes a dry run's plan.
+func (p *plan) print(w io.Writer, target string, purgers []Purger, urls []string) {
+	for _, f := range p.uploads {
+		fmt.Fprintf(w, "%s: would upload %s (%s)\n", target, f.key, f.headers.contentType)
+	}
+	for _, k := range p.deletes {
+		fmt.Fprintf(w, "%s: would delete %s\n", target, k)
+	}
+	for _, pg := range purgers {
+		for _, u := range urls {
+			fmt.Fprintf(w, "%s: would purge %s from %s\n", target, u, pg.Name())
+		}
+	}
+}
+
+// each runs fn on every item, workers at a time.
+func each[T any](items []T, fn func(T)) {
+	next := make(chan T)
+	var wg sync.WaitGroup
+	for range min(workers, len(items)) {
+		wg.Go(func() {
+			for it := range next {
+				fn(it)
+			}
+		})
+	}
+	for _, it := range items {
+		next <- it
+	}
+	close(next)
+	wg.Wait()
+}
+
+// stage orders uploads so that nothing links to what is not there yet:
+// fingerprinted assets, incident pages, region, service and other pages,
+// JSON, badges, the calendar, feeds, and the overview and sitemap last.
+func stage(key string) int {
+	switch {
+	case strings.HasPrefix(key, "assets/"):
+		return 0
+	case key == "index.html" || key == "sitemap.xml":
+		return 9
+	case strings.HasPrefix(key, "incidents/") && strings.HasSuffix(key, ".html"):
+		return 1
+	case strings.HasSuffix(key, ".html"):
+		return 2
+	case strings.HasPrefix(key, "api/"):
+		return 3
+	case strings.HasPrefix(key, "badges/"):
+		return 4
+	case strings.HasSuffix(key, ".ics"):
+		return 5
+	case isFeed(key):
+		return 6
+	}
+	return 7
+}
+
+func isFeed(key string) bool {
+	base := path.Base(key)
+	return base == "feed.xml" || base == "atom.xml"
+}
+
+// digest is a short hash of the headers, for the manifest.
+func (h headers) digest() string {
+	sum := sha256.Sum256([]byte(h.contentType + "\n" + h.cacheControl + "\n" + h.encoding))
+	return hex.EncodeToString(sum[:8])
+}
