@@ -9,9 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"path"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -85,28 +83,17 @@ func (s *site) plan(ctx context.Context, bucket *blob.Bucket, t *status.DeployTa
 	delete(remote, manifestKey)
 	files := make([]*file, len(s.files))
 	var errs firstError
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for i := range next {
-				f, err := s.prepare(s.files[i], t)
-				if err != nil {
-					errs.set(err)
-					continue
-				}
-				if o, ok := remote[f.key]; ok && !force && o.size == f.size && bytes.Equal(o.md5, f.md5) && old[f.key] == f.record() {
-					f.body = nil
-				}
-				files[i] = f
-			}
-		})
-	}
-	for i := range s.files {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	parallel(len(s.files), func(i int) {
+		f, err := s.prepare(i, t)
+		if err != nil {
+			errs.set(err)
+			return
+		}
+		if o, ok := remote[f.key]; ok && !force && o.size == f.size && bytes.Equal(o.md5, f.md5) && old[f.key] == f.record() {
+			f.body = nil
+		}
+		files[i] = f
+	})
 	if err := errs.get(); err != nil {
 		return nil, err
 	}
@@ -130,20 +117,10 @@ func (s *site) plan(ctx context.Context, bucket *blob.Bucket, t *status.DeployTa
 	return p, nil
 }
 
-// prepare reads a built file and makes its body as the target stores it.
-func (s *site) prepare(key string, t *status.DeployTarget) (*file, error) {
-	name := filepath.Join(s.out, filepath.FromSlash(key))
-	info, err := os.Lstat(name)
-	if err != nil {
-		return nil, err
-	}
-	if !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file; build the site again", name)
-	}
-	body, err := os.ReadFile(name)
-	if err != nil {
-		return nil, err
-	}
+// prepare makes a built file's body as the target stores it.
+func (s *site) prepare(i int, t *status.DeployTarget) (*file, error) {
+	key, body := s.files[i], s.data[i]
+	var err error
 	h := headersFor(key, t)
 	if h.encoding != "" {
 		if body, err = compress(h.encoding, body); err != nil {
@@ -269,6 +246,24 @@ func (p *plan) print(w io.Writer, target string, purgers []Purger, urls []string
 			fmt.Fprintf(w, "%s: would purge %s from %s\n", target, u, pg.Name())
 		}
 	}
+}
+
+// parallel runs fn(0) to fn(n-1) on every core.
+func parallel(n int, fn func(i int)) {
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Go(func() {
+			for i := range next {
+				fn(i)
+			}
+		})
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }
 
 // each runs fn on every item, workers at a time.

@@ -18,6 +18,7 @@ type site struct {
 	out   string
 	base  string   // the absolute URL it was built for, ending in "/"
 	files []string // slash-separated paths, as its marker lists them
+	data  [][]byte // each file's bytes
 }
 
 // readSite reads which files the last build wrote into out, and the URL
@@ -25,6 +26,13 @@ type site struct {
 // it from the build rather than from site.yaml keeps purges right for a
 // site built with --base-url.
 func readSite(out string) (*site, error) {
+	// Read whole before anything goes up, while no build may replace
+	// the folder, so that every target gets the same build.
+	release, err := publish.Reading(out)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	files, err := publish.Listed(out)
 	if err != nil {
 		return nil, err
@@ -38,7 +46,32 @@ func readSite(out string) (*site, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v; build the site again", out, err)
 	}
-	return &site{out: out, base: base, files: files}, nil
+	s := &site{out: out, base: base, files: files, data: make([][]byte, len(files))}
+	var errs firstError
+	parallel(len(files), func(i int) {
+		data, err := readFile(filepath.Join(out, filepath.FromSlash(files[i])))
+		if err != nil {
+			errs.set(err)
+		}
+		s.data[i] = data
+	})
+	if err := errs.get(); err != nil {
+		return nil, fmt.Errorf("%v; build the site again", err)
+	}
+	return s, nil
+}
+
+// readFile reads a regular file, refusing anything else a folder may
+// hold in its place: a link, a pipe that would be read for ever.
+func readFile(name string) ([]byte, error) {
+	info, err := os.Lstat(name)
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", name)
+	}
+	return os.ReadFile(name)
 }
 
 func sitemapBase(name string) (string, error) {

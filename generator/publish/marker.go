@@ -104,3 +104,10 @@ func Listed(out string) ([]string, error) {
 	}
 	return paths, nil
 }
+
+// Reading keeps builds from replacing out until release is called, and
+// waits for one that is replacing it: a deploy reads one build whole.
+func Reading(out string) (release func(), err error) {
+	parent, _ := filepath.Split(realPath(out))
+	return sharedLock(parent)
+}
