@@ -564,3 +564,53 @@ func TestDeployDryRun(t *testing.T) {
 		}
 	}
 }
+
+// TestDeployPingsTheHub: after a deploy, the WebSub hub hears of each feed
+// that changed, in the form hubs take (hub.mode=publish, hub.url); after
+// a deploy that changed nothing, of none.
+func TestDeployPingsTheHub(t *testing.T) {
+	b := newBucket(t, "status")
+	var mu sync.Mutex
+	var pinged []string
+	hub := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := r.ParseForm(); err != nil || r.Method != http.MethodPost || r.PostForm.Get("hub.mode") != "publish" ||
+			r.Header.Get("Content-Type") != "application/x-www-form-urlencoded" {
+			t.Errorf("hub: bad request %s %v", r.Method, r.PostForm)
+			http.Error(w, "bad", http.StatusBadRequest)
+			return
+		}
+		mu.Lock()
+		pinged = append(pinged, r.PostForm.Get("hub.url"))
+		mu.Unlock()
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer hub.Close()
+	site, out := builtSite(t)
+	name := filepath.Join(site, "content", "site.yaml")
+	data, _ := os.ReadFile(name)
+	os.WriteFile(name, append(data, []byte("\nwebsub_hub: "+hub.URL+"/\n")...), 0o644)
+	rebuild(t, site, out, "")
+	if code, _, stderr := deployRun(t, "--site", site, "--out", out, "--to", b.url()); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	files, _ := publish.Listed(out)
+	var feeds []string
+	for _, f := range files {
+		if strings.HasSuffix(f, "/feed.xml") || strings.HasSuffix(f, "/atom.xml") || f == "feed.xml" || f == "atom.xml" {
+			feeds = append(feeds, f)
+		}
+	}
+	mu.Lock()
+	got := slices.Sorted(slices.Values(pinged))
+	pinged = nil
+	mu.Unlock()
+	if len(got) != len(feeds) || !strings.HasPrefix(got[0], "https://") {
+		t.Errorf("pinged %d feeds, want the %d built:\n%v", len(got), len(feeds), got)
+	}
+	if code, _, _ := deployRun(t, "--site", site, "--out", out, "--to", b.url()); code != 0 {
+		t.Fatal("second deploy failed")
+	}
+	if len(pinged) > 0 {
+		t.Errorf("an unchanged deploy pinged %v", pinged)
+	}
+}

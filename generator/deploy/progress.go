@@ -74,6 +74,9 @@ func summary(r Result, dryRun bool) string {
 		return fmt.Sprintf("%s (dry run): would upload %d (%s), delete %d, purge %d URLs; %d unchanged", r.Target, r.Uploaded, size(r.Bytes), r.Deleted, r.Purged, r.Unchanged)
 	}
 	took := r.Took.Round(100 * time.Millisecond)
+	if r.Took < time.Second {
+		took = r.Took.Round(time.Millisecond)
+	}
 	if r.Err != nil {
 		return fmt.Sprintf("%s: failed after %d uploaded, %d deleted in %s: %v", r.Target, r.Uploaded, r.Deleted, took, r.Err)
 	}
