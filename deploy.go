@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"syscall"
 
 	"statusgen/generator/deploy"
+	"statusgen/generator/publish"
 	"statusgen/generator/source"
 	"statusgen/generator/status"
 )
@@ -55,7 +57,7 @@ func deployCmd(args []string, stdout, stderr io.Writer) int {
 	case len(urls) > 0:
 		for _, u := range urls {
 			if err := source.CheckDeployURL(u); err != nil {
-				return f.fail(stderr, "--to %s: %v", u, err)
+				return f.fail(stderr, "--to %s: %v", deploy.Redact(u), err)
 			}
 			targets = append(targets, &status.DeployTarget{Name: deploy.Redact(u), URL: u, MaxAge: status.DefaultMaxAge, StaleIfError: status.DefaultStaleIfError})
 		}
@@ -81,6 +83,12 @@ func deployCmd(args []string, stdout, stderr io.Writer) int {
 				}
 				targets = append(targets, site.Deploy[i])
 			}
+		}
+	}
+	for _, t := range targets {
+		if err := notIntoOut(t.URL, f.out); err != nil {
+			fmt.Fprintf(stderr, "statusgen deploy: %s: %v\n", t.Name, err)
+			return 1
 		}
 	}
 	opts := deploy.Options{Out: f.out, Targets: targets, DryRun: *dryRun, Force: *force, MaxDeletes: *maxDeletes, Log: stdout, Errors: stderr}
@@ -143,4 +151,19 @@ func deploySite(dir string, optional bool, stderr io.Writer) (*status.Site, int)
 		return nil, report(errs, "; nothing was deployed", stderr)
 	}
 	return site, 0
+}
+
+// notIntoOut refuses a file:// target that is the output folder or holds
+// it or lies in it: the deploy would write into what the next build
+// replaces, or delete the build itself.
+func notIntoOut(raw, out string) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "file" {
+		return nil
+	}
+	dir := filepath.FromSlash(u.Path)
+	if publish.Within(dir, out) || publish.Within(out, dir) {
+		return fmt.Errorf("%s is or holds --out %s; deploy to a folder of its own", dir, out)
+	}
+	return nil
 }

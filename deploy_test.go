@@ -614,3 +614,33 @@ func TestDeployPingsTheHub(t *testing.T) {
 		t.Errorf("an unchanged deploy pinged %v", pinged)
 	}
 }
+
+// TestDeployToFolder: a file:// target is a folder, compared and updated
+// as a bucket is; never the build's own folder.
+func TestDeployToFolder(t *testing.T) {
+	site, out := builtSite(t)
+	dir := t.TempDir()
+	if code, _, stderr := deployRun(t, "--site", site, "--out", out, "--to", "file://"+filepath.ToSlash(dir)); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	page, err := os.ReadFile(filepath.Join(dir, "index.html"))
+	local, _ := os.ReadFile(filepath.Join(out, "index.html"))
+	if err != nil || !bytes.Equal(page, local) {
+		t.Errorf("index.html not deployed: %v", err)
+	}
+	if code, stdout, _ := deployRun(t, "--site", site, "--out", out, "--to", "file://"+filepath.ToSlash(dir)); code != 0 || !strings.Contains(stdout, "nothing changed") {
+		t.Errorf("second deploy: exit %d: %s", code, stdout)
+	}
+	for _, bad := range []string{out, filepath.Dir(out), filepath.Join(out, "regions")} {
+		code, _, stderr := deployRun(t, "--site", site, "--out", out, "--to", "file://"+filepath.ToSlash(bad))
+		if code != 1 || !strings.Contains(stderr, "deploy to a folder of its own") {
+			t.Errorf("--to %s: exit %d: %s", bad, code, stderr)
+		}
+	}
+	for _, bad := range []string{"http://example.com/", "s3://", "file://relative/dir", "s3://b?secret_access_key=x", "s3://user:pw@b"} {
+		code, _, stderr := deployRun(t, "--site", site, "--out", out, "--to", bad)
+		if code != 2 || strings.Contains(stderr, "pw@") || strings.Contains(stderr, "=x") {
+			t.Errorf("--to %s: exit %d: %s", bad, code, stderr)
+		}
+	}
+}

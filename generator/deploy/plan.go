@@ -158,7 +158,9 @@ func (p *plan) upload(ctx context.Context, bucket *blob.Bucket, prog *progress, 
 			if errs.get() != nil || ctx.Err() != nil {
 				return
 			}
-			if err := put(ctx, bucket, f); err != nil {
+			// Once started, an upload finishes even if interrupted:
+			// what the stage put up stays whole.
+			if err := put(context.WithoutCancel(ctx), bucket, f); err != nil {
 				errs.set(fmt.Errorf("uploading %s: %v", f.key, err))
 				return
 			}
