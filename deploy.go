@@ -91,7 +91,7 @@ func deployCmd(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
-	opts := deploy.Options{Out: f.out, Targets: targets, DryRun: *dryRun, Force: *force, MaxDeletes: *maxDeletes, Log: stdout, Errors: stderr}
+	opts := deploy.Options{Env: deployEnv(), Out: f.out, Targets: targets, DryRun: *dryRun, Force: *force, MaxDeletes: *maxDeletes, Log: stdout, Errors: stderr}
 	if site != nil {
 		opts.Hub = site.WebSubHub
 	}
@@ -130,6 +130,10 @@ func deployCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	return 0
 }
+
+// deployEnv is how deploy reaches CDNs and hubs: the process's
+// environment and network. Tests point it at servers of their own.
+var deployEnv = deploy.DefaultEnv
 
 // deploySite reads site.yaml for its targets and WebSub hub; with --to, a
 // folder without one is fine.

@@ -3,7 +3,13 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -16,6 +22,7 @@ import (
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
+	"statusgen/generator/deploy"
 	"statusgen/generator/publish"
 )
 
@@ -642,5 +649,113 @@ func TestDeployToFolder(t *testing.T) {
 		if code != 2 || strings.Contains(stderr, "pw@") || strings.Contains(stderr, "=x") {
 			t.Errorf("--to %s: exit %d: %s", bad, code, stderr)
 		}
+	}
+}
+
+// cdnReceiver is an HTTPS server standing in for Cloudflare's API: the
+// deploy's client reaches it for api.cloudflare.com, and it checks each
+// purge against Cloudflare's documented format.
+type cdnReceiver struct {
+	srv    *httptest.Server
+	mu     sync.Mutex
+	purged []string
+	fail   bool
+}
+
+func newCDNReceiver(t *testing.T) *cdnReceiver {
+	c := &cdnReceiver{}
+	c.srv = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body struct{ Files []string }
+		if r.Host != "api.cloudflare.com" || r.Method != http.MethodPost || r.URL.Path != "/client/v4/zones/023e105f4ecef8ad9ca31a8372d0c353/purge_cache" ||
+			r.Header.Get("Authorization") != "Bearer cf-test-token" || json.NewDecoder(r.Body).Decode(&body) != nil || len(body.Files) == 0 || len(body.Files) > 30 {
+			t.Errorf("unexpected purge request %s %s%s", r.Method, r.Host, r.URL)
+			http.Error(w, `{"success":false,"errors":[{"code":1,"message":"bad"}]}`, http.StatusBadRequest)
+			return
+		}
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if c.fail {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			io.WriteString(w, `{"success":false,"errors":[{"code":10000,"message":"try later"}]}`)
+			return
+		}
+		c.purged = append(c.purged, body.Files...)
+		io.WriteString(w, `{"success":true,"errors":[],"messages":[],"result":{"id":"x"}}`)
+	}))
+	t.Cleanup(c.srv.Close)
+	cert := c.srv.Certificate()
+	pool := x509.NewCertPool()
+	pool.AddCert(cert)
+	addr := c.srv.Listener.Addr().String()
+	old := deployEnv
+	deployEnv = func() deploy.Env {
+		return deploy.Env{Getenv: os.Getenv, HTTP: &http.Client{Transport: &http.Transport{
+			DialContext: func(ctx context.Context, network, a string) (net.Conn, error) {
+				if a != "api.cloudflare.com:443" {
+					return nil, fmt.Errorf("the test reaches no %s", a)
+				}
+				return (&net.Dialer{}).DialContext(ctx, network, addr)
+			},
+			// httptest's certificate names example.com.
+			TLSClientConfig: &tls.Config{RootCAs: pool, ServerName: "example.com"},
+		}}}
+	}
+	t.Cleanup(func() { deployEnv = old })
+	t.Setenv("CLOUDFLARE_API_TOKEN", "cf-test-token")
+	return c
+}
+
+func (c *cdnReceiver) take() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p := c.purged
+	c.purged = nil
+	slices.Sort(p)
+	return p
+}
+
+// TestDeployPurges: the URLs of exactly the files uploaded are purged; a
+// purge that fails is done by the next deploy, even if nothing changed.
+func TestDeployPurges(t *testing.T) {
+	b := newBucket(t, "status")
+	cdn := newCDNReceiver(t)
+	site, out := builtSite(t)
+	addTargets(t, site, "  - name: primary\n    url: \""+b.url()+"\"\n    cdn:\n      cloudflare: {zone: 023e105f4ecef8ad9ca31a8372d0c353}\n")
+	rebuild(t, site, out, "")
+	if code, _, stderr := deployRun(t, "--site", site, "--out", out); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	files, _ := publish.Listed(out)
+	if got := cdn.take(); len(got) < len(files) || !slices.Contains(got, "https://status.example.com/") {
+		t.Errorf("first deploy purged %d URLs, want every file's (%d) and the folders", len(got), len(files))
+	}
+
+	post := firstPost(t, site)
+	data, _ := os.ReadFile(post)
+	os.WriteFile(post, bytes.Replace(data, []byte("\n---\n"), []byte("\n---\nA new sentence.\n\n"), 1), 0o644)
+	changedFile := filepath.Join(t.TempDir(), "changed.txt")
+	rebuild(t, site, out, changedFile)
+	want, _ := os.ReadFile(changedFile)
+	wantURLs := strings.Fields(string(want))
+	slices.Sort(wantURLs)
+
+	cdn.fail = true
+	code, _, stderr := deployRun(t, "--site", site, "--out", out)
+	if code != 1 || !strings.Contains(stderr, "the next deploy purges again") || strings.Contains(stderr, "cf-test-token") {
+		t.Fatalf("failed purge: exit %d: %s", code, stderr)
+	}
+	cdn.fail = false
+	b.take()
+	if code, stdout, stderr := deployRun(t, "--site", site, "--out", out); code != 0 || !strings.Contains(stdout, "nothing changed") {
+		t.Fatalf("retry: exit %d: %s%s", code, stdout, stderr)
+	}
+	if got := cdn.take(); !slices.Equal(got, wantURLs) {
+		t.Errorf("the retry purged\n%v\nwant what the build changed\n%v", got, wantURLs)
+	}
+	if code, _, _ := deployRun(t, "--site", site, "--out", out); code != 0 {
+		t.Fatal("third deploy failed")
+	}
+	if got := cdn.take(); len(got) > 0 {
+		t.Errorf("a deploy after a complete one purged %v", got)
 	}
 }

@@ -137,8 +137,14 @@ func deployTarget(ctx context.Context, site *site, t *status.DeployTarget, opts 
 	if err == nil {
 		err = p.remove(ctx, bucket, progress, &r)
 	}
+	var pending []string
+	if len(purgers) > 0 {
+		pending = changed
+	}
 	if err == nil {
-		err = p.saveManifest(ctx, bucket)
+		// Saved with the purge still to do, in case it fails or the
+		// deploy dies: the next deploy purges what this one changed.
+		err = p.saveManifest(ctx, bucket, pending)
 	}
 	progress.done()
 	if err != nil {
@@ -153,10 +159,16 @@ func deployTarget(ctx context.Context, site *site, t *status.DeployTarget, opts 
 			break
 		}
 		if _, err := pg.Purge(ctx, urls); err != nil {
-			r.Err = fmt.Errorf("uploaded, but purging %s failed: %v", pg.Name(), err)
+			r.Err = fmt.Errorf("uploaded, but purging %s failed: %v; the next deploy purges again", pg.Name(), err)
 			return r
 		}
 		r.Purged = len(urls)
+	}
+	if len(pending) > 0 {
+		if err := p.saveManifest(ctx, bucket, nil); err != nil {
+			r.Err = fmt.Errorf("purged, but cannot record it: %v; the next deploy purges again", err)
+			return r
+		}
 	}
 	for _, k := range changed {
 		if isFeed(k) {

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"path"
 	"runtime"
 	"slices"
@@ -32,23 +33,33 @@ const manifestKey = ".statusgen-deploy.json"
 type manifest struct {
 	Format int               `json:"format"`
 	Files  map[string]string `json:"files"` // key -> "md5hex headershash"
+	// Purge lists the keys changed by a deploy whose purge did not
+	// succeed, for the next to purge: a CDN must not keep serving them
+	// because their upload is already done.
+	Purge []string `json:"purge,omitempty"`
 }
 
-func readManifest(ctx context.Context, bucket *blob.Bucket) (map[string]string, error) {
+func readManifest(ctx context.Context, bucket *blob.Bucket) (*manifest, error) {
 	data, err := bucket.ReadAll(ctx, manifestKey)
 	if isNotFound(err) {
-		return map[string]string{}, nil
+		return &manifest{Format: 1, Files: map[string]string{}}, nil
 	}
 	if err != nil {
 		return nil, err
 	}
 	var m manifest
-	if json.Unmarshal(data, &m) != nil || m.Format != 1 {
+	if json.Unmarshal(data, &m) != nil || m.Format != 1 || m.Files == nil {
 		// Damaged or from another version: every file is checked anew
 		// by uploading it, which is safe.
-		return map[string]string{}, nil
+		return &manifest{Format: 1, Files: map[string]string{}}, nil
 	}
-	return m.Files, nil
+	for _, k := range m.Purge {
+		if !fs.ValidPath(k) {
+			m.Purge = nil // damaged: what a deploy changes is purged anyway
+			break
+		}
+	}
+	return &m, nil
 }
 
 // file is one output file as a target stores it.
@@ -69,14 +80,15 @@ type plan struct {
 	uploads  []*file  // in upload order
 	deletes  []string // sorted
 	manifest map[string]string
-	before   []byte // the manifest as stored, to leave alone if unchanged
+	pending  []string // keys a deploy before changed and did not purge
+	before   []byte   // the manifest as stored, to leave alone if unchanged
 }
 
 // plan compares every built file with the bucket's objects: a file is
 // uploaded unless an object of its size and MD5 is there, stored by a
 // deploy with the headers it would get now.
 func (s *site) plan(ctx context.Context, bucket *blob.Bucket, t *status.DeployTarget, remote map[string]remoteObject, force bool) (*plan, error) {
-	old, err := readManifest(ctx, bucket)
+	m, err := readManifest(ctx, bucket)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read %s: %v", manifestKey, err)
 	}
@@ -89,7 +101,7 @@ func (s *site) plan(ctx context.Context, bucket *blob.Bucket, t *status.DeployTa
 			errs.set(err)
 			return
 		}
-		if o, ok := remote[f.key]; ok && !force && o.size == f.size && bytes.Equal(o.md5, f.md5) && old[f.key] == f.record() {
+		if o, ok := remote[f.key]; ok && !force && o.size == f.size && bytes.Equal(o.md5, f.md5) && m.Files[f.key] == f.record() {
 			f.body = nil
 		}
 		files[i] = f
@@ -113,7 +125,8 @@ func (s *site) plan(ctx context.Context, bucket *blob.Bucket, t *status.DeployTa
 		}
 	}
 	slices.Sort(p.deletes)
-	p.before, _ = json.Marshal(manifest{1, old})
+	p.pending = m.Purge
+	p.before, _ = json.Marshal(m)
 	return p, nil
 }
 
@@ -138,8 +151,9 @@ func (p *plan) changed() []string {
 		keys = append(keys, f.key)
 	}
 	keys = append(keys, p.deletes...)
+	keys = append(keys, p.pending...)
 	slices.Sort(keys)
-	return keys
+	return slices.Compact(keys)
 }
 
 // upload stores the files stage by stage: a stage starts only once every
@@ -221,11 +235,12 @@ func (p *plan) remove(ctx context.Context, bucket *blob.Bucket, prog *progress, 
 	return ctx.Err()
 }
 
-// saveManifest records what the target now holds, last, and only after a
-// complete deploy: a file uploaded by a deploy that failed is not in it,
-// so the next deploy uploads and purges it again.
-func (p *plan) saveManifest(ctx context.Context, bucket *blob.Bucket) error {
-	data, err := json.Marshal(manifest{1, p.manifest})
+// saveManifest records what the target now holds, and what is still to
+// be purged, only after every upload and deletion succeeded: a file
+// uploaded by a deploy that failed is not in it, so the next deploy
+// uploads and purges it again.
+func (p *plan) saveManifest(ctx context.Context, bucket *blob.Bucket, purge []string) error {
+	data, err := json.Marshal(manifest{1, p.manifest, purge})
 	if err != nil || bytes.Equal(data, p.before) {
 		return err
 	}
