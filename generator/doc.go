@@ -50,7 +50,10 @@
 // regions and services. A region has id, name and optionally language,
 // timezone and services (the ids it offers, default all); a service has id
 // and name. Ids are lowercase letters, digits and hyphens; "all" is
-// reserved.
+// reserved. deploy (optional) lists the targets of statusgen deploy:
+// name, url (an s3, gs, azblob or file blob URL, without secrets), cdn
+// (cloudfront, cloudcdn, cloudflare, fastly), max_age, stale_if_error and
+// compress; the pages do not depend on it.
 //
 // # Posts
 //

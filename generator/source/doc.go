@@ -8,6 +8,7 @@
 //	load.go      Load: walk content/ and read site.yaml and every post
 //	yaml.go      a YAML reader that keeps positions
 //	site.go      site.yaml: its keys, checked
+//	deploy.go    site.yaml's deploy: targets, their URLs and CDNs, checked
 //	post.go      a post file: front-matter and body, checked against the site
 //	validate.go  every post and every incident of the content
 //	warn.go      Warnings: what check reports beside errors

@@ -3,6 +3,8 @@ package source
 import (
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"statusgen/internal/sitetest"
@@ -58,6 +60,41 @@ func FuzzPost(f *testing.F) {
 			if e.Pos.Path != name || e.Pos.Line < 1 || e.Pos.Line > lines || e.Pos.Col < 1 {
 				t.Errorf("problem not positioned in the post (%d lines): %v", lines, e)
 			}
+		}
+	})
+}
+
+// FuzzDeployURL checks a deploy URL: it must not panic, and what it says
+// is the same whatever the password of the URL, wherever net/url takes
+// that to end: it quotes no part of it. Letters g to z stand in for each
+// other there; digits and a to f, which make %-escapes, stay.
+func FuzzDeployURL(f *testing.F) {
+	for _, seed := range []string{
+		"s3://b?region=eu-west-1", "s3://id:secret@b", "s3://id:sec/ret@b", "s3://id:se%zzret@b",
+		"s3://id:1234:zzz@b", "gs:///x", "azblob://c?sig=x&sv=1", "file:///srv/status", "file://./x", "s3://b/p?prefix=x;y",
+	} {
+		f.Add(seed)
+	}
+	other := func(r rune) rune {
+		switch {
+		case r >= 'g' && r < 'z', r >= 'G' && r < 'Z':
+			return r + 1
+		case r == 'z', r == 'Z':
+			return r - 'z' + 'g'
+		}
+		return r
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		problems := DeployURLProblems(raw)
+		scheme, rest, ok := strings.Cut(raw, "://")
+		user, rest, ok2 := strings.Cut(rest, ":")
+		password, rest, ok3 := strings.Cut(rest, "@")
+		if !ok || !ok2 || !ok3 || strings.ContainsAny(password, "?#") {
+			return
+		}
+		changed := scheme + "://" + user + ":" + strings.Map(other, password) + "@" + rest
+		if got := DeployURLProblems(changed); !slices.Equal(got, problems) {
+			t.Errorf("%q: %q\nbut %q: %q", raw, problems, changed, got)
 		}
 	})
 }

@@ -64,7 +64,7 @@ const (
 	defaultFeedLimit = 50
 )
 
-var siteKeys = []string{"title", "description", "base_url", "home_url", "support_url", "language", "timezone", "feed_limit", "stale_incident_days", "websub_hub", "unsafe_html", "regions", "services", "region_groups", "service_groups"}
+var siteKeys = []string{"title", "description", "base_url", "home_url", "support_url", "language", "timezone", "feed_limit", "stale_incident_days", "websub_hub", "unsafe_html", "regions", "services", "region_groups", "service_groups", "deploy"}
 
 // parseSite reads site.yaml; problems go to errs and the result holds what
 // could be read.
@@ -112,13 +112,17 @@ func parseSite(data []byte, errs *ErrorList) *siteDoc {
 			s.RegionGroups, s.groups[0] = parseGroups(r, key, "regions", v)
 		case "service_groups":
 			s.ServiceGroups, s.groups[1] = parseGroups(r, key, "services", v)
+		case "deploy":
+			s.Deploy = parseDeploy(r, v)
 		}
 	})
 	s.hinted = r.hinted
 	return s
 }
 
-func sequence(r *yamlReader, key string, v *yaml.Node) []*yaml.Node {
+// sequence returns the mappings of the list v, reporting what else it
+// holds; needs names the keys an entry needs, for the message.
+func sequence(r *yamlReader, key, needs string, v *yaml.Node) []*yaml.Node {
 	if v.Kind != yaml.SequenceNode {
 		r.errorf(v, "%s: expected a list, found %s", key, kindName(v))
 		return nil
@@ -126,7 +130,7 @@ func sequence(r *yamlReader, key string, v *yaml.Node) []*yaml.Node {
 	var items []*yaml.Node
 	for _, item := range v.Content {
 		if item.Kind != yaml.MappingNode {
-			r.errorf(item, "%s: each entry needs id and name keys, found %s", key, kindName(item))
+			r.errorf(item, "%s: each entry needs %s, found %s", key, needs, kindName(item))
 			continue
 		}
 		items = append(items, item)
@@ -134,10 +138,12 @@ func sequence(r *yamlReader, key string, v *yaml.Node) []*yaml.Node {
 	return items
 }
 
+const idAndName = "id and name keys"
+
 func parseRegions(r *yamlReader, v *yaml.Node) ([]*status.Region, []regionDoc) {
 	var out []*status.Region
 	var docs []regionDoc
-	for _, item := range sequence(r, "regions", v) {
+	for _, item := range sequence(r, "regions", idAndName, v) {
 		reg := &status.Region{}
 		doc := regionDoc{keyPos: map[string]Pos{"": r.pos(item)}}
 		r.fields(item, []string{"id", "name", "language", "timezone", "services"}, func(key string, k, v *yaml.Node) {
@@ -167,7 +173,7 @@ func parseRegions(r *yamlReader, v *yaml.Node) ([]*status.Region, []regionDoc) {
 func parseServices(r *yamlReader, v *yaml.Node) ([]*status.Service, []map[string]Pos) {
 	var out []*status.Service
 	var docs []map[string]Pos
-	for _, item := range sequence(r, "services", v) {
+	for _, item := range sequence(r, "services", idAndName, v) {
 		svc := &status.Service{}
 		keyPos := map[string]Pos{"": r.pos(item)}
 		r.fields(item, []string{"id", "name"}, func(key string, k, v *yaml.Node) {
@@ -189,7 +195,7 @@ func parseServices(r *yamlReader, v *yaml.Node) ([]*status.Service, []map[string
 func parseGroups(r *yamlReader, key, members string, v *yaml.Node) ([]*status.Group, []groupDoc) {
 	var out []*status.Group
 	var docs []groupDoc
-	for _, item := range sequence(r, key, v) {
+	for _, item := range sequence(r, key, idAndName, v) {
 		g := &status.Group{Regions: members == "regions"}
 		doc := groupDoc{keyPos: map[string]Pos{"": r.pos(item)}}
 		r.fields(item, []string{"id", "name", members}, func(k string, _, v *yaml.Node) {

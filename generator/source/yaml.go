@@ -130,6 +130,19 @@ func (r *yamlReader) fields(n *yaml.Node, known []string, each func(key string, 
 	}
 }
 
+// mapping is fields for a nested mapping, whose required keys are its
+// own: it returns the keys a misspelt key of n was taken for, so that the
+// caller reports them not also as missing, and leaves the hints of the
+// mappings around n as they were.
+func (r *yamlReader) mapping(n *yaml.Node, known []string, each func(key string, k, v *yaml.Node)) map[string]bool {
+	outer := r.hinted
+	r.hinted = nil
+	r.fields(n, known, each)
+	hinted := r.hinted
+	r.hinted = outer
+	return hinted
+}
+
 // str returns a scalar's text; non-strings (numbers, lists) are errors
 // unless anyScalar, where a number or date is taken as written.
 func (r *yamlReader) str(key string, v *yaml.Node, anyScalar bool) (string, bool) {
