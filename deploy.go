@@ -56,8 +56,8 @@ func deployCmd(args []string, stdout, stderr io.Writer) int {
 	switch {
 	case len(urls) > 0:
 		for _, u := range urls {
-			if err := source.CheckDeployURL(u); err != nil {
-				return f.fail(stderr, "--to %s: %v", deploy.Redact(u), err)
+			if problems := source.DeployURLProblems(u); len(problems) > 0 {
+				return f.fail(stderr, "--to %s: %s", deploy.Redact(u), strings.Join(problems, "; "))
 			}
 			targets = append(targets, &status.DeployTarget{Name: deploy.Redact(u), URL: u, MaxAge: status.DefaultMaxAge, StaleIfError: status.DefaultStaleIfError})
 		}
