@@ -20,6 +20,9 @@
 //	         again
 //	watch    fsnotify events in batches, each running a Session
 //	serve    the preview server with live reload
+//	deploy   a built site to buckets (gocloud.dev blob URLs): only what
+//	         changed, stage by stage, deletions last, then the CDN purge
+//	         and the WebSub ping (Run)
 //
 // Each package's own doc lists its files. This file is the manual of what
 // a site holds and what layouts see.
