@@ -97,6 +97,21 @@ func TestDeployGCS(t *testing.T) {
 	deployToCloud(t, newGCS(t, "status.example.com"))
 }
 
+// TestDeployManifestUnreadable: a store that lists the manifest but finds
+// nothing when it is read (fake-gcs-server without -public-host) is an
+// error, not a deploy that uploads everything every time.
+func TestDeployManifestUnreadable(t *testing.T) {
+	g := newGCSHost(t, "status", false)
+	site, out := builtSite(t)
+	if code, _, stderr := deployRun(t, "--site", site, "--out", out, "--to", g.url()); code != 0 {
+		t.Fatalf("first deploy: exit %d: %s", code, stderr)
+	}
+	code, _, stderr := deployRun(t, "--site", site, "--out", out, "--to", g.url())
+	if code != 1 || !strings.Contains(stderr, "lists .statusgen-deploy.json but reading it finds nothing") {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+}
+
 // TestDeployAzure deploys to Azurite, Microsoft's Azure Storage emulator,
 // into $web, the container Azure's static website hosting serves.
 func TestDeployAzure(t *testing.T) {
@@ -304,9 +319,15 @@ type gcsStore struct {
 	bucket string
 }
 
-func newGCS(t *testing.T, bucket string) *gcsStore {
+func newGCS(t *testing.T, bucket string) *gcsStore { return newGCSHost(t, bucket, true) }
+
+func newGCSHost(t *testing.T, bucket string, publicHost bool) *gcsStore {
 	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
+	host := srv.Listener.Addr().String()
+	if !publicHost {
+		host = ""
+	}
 	fake, err := fakestorage.NewServerWithOptions(fakestorage.Options{
 		NoListener: true,
 		Scheme:     "http",
@@ -316,7 +337,7 @@ func newGCS(t *testing.T, bucket string) *gcsStore {
 		// the emulator's address; the fake serves that only to requests
 		// for its public host, and otherwise takes the host for a bucket.
 		// (fake-gcs-server's command: -public-host HOST:PORT.)
-		PublicHost: srv.Listener.Addr().String(),
+		PublicHost: host,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -42,7 +42,7 @@ type manifest struct {
 func readManifest(ctx context.Context, bucket *blob.Bucket) (*manifest, error) {
 	data, err := bucket.ReadAll(ctx, manifestKey)
 	if isNotFound(err) {
-		return &manifest{Format: 1, Files: map[string]string{}}, nil
+		return &manifest{Format: 1}, nil // Files nil: not there
 	}
 	if err != nil {
 		return nil, err
@@ -91,6 +91,15 @@ func (s *site) plan(ctx context.Context, bucket *blob.Bucket, t *status.DeployTa
 	m, err := readManifest(ctx, bucket)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read %s: %v", manifestKey, err)
+	}
+	if _, listed := remote[manifestKey]; listed && m.Files == nil {
+		// Listed but not found when read: the store reads from another
+		// address than it lists (an emulator without its public host
+		// set, say). Going on would upload everything every time.
+		return nil, fmt.Errorf("the bucket lists %s but reading it finds nothing; check the store's address settings", manifestKey)
+	}
+	if m.Files == nil {
+		m.Files = map[string]string{}
 	}
 	delete(remote, manifestKey)
 	files := make([]*file, len(s.files))
