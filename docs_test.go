@@ -1,17 +1,26 @@
 package main
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"io"
 	"io/fs"
 	"maps"
+	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -79,8 +88,9 @@ func asStatusgen(t *testing.T, dir string) {
 
 type workflow struct {
 	Jobs map[string]struct {
-		Env   map[string]string
-		Steps []struct {
+		Permissions map[string]string
+		Env         map[string]string
+		Steps       []struct {
 			Name, Uses, Run string
 			With            map[string]any
 			Env             map[string]string
@@ -88,45 +98,137 @@ type workflow struct {
 	}
 }
 
-// cloud is what the workflow talks to: a bucket in an S3-compatible server,
-// and one HTTPS receiver standing in for Cloudflare's purge API and the
-// WebSub hub, which curl reaches through a .curlrc's connect-to.
+// cloud is what the documented pipelines talk to: a bucket in an
+// S3-compatible server, which AWS_ENDPOINT_URL_S3 points the AWS SDK at,
+// and one HTTPS receiver standing in for Cloudflare's purge API, the WebSub
+// hub and AWS STS, which deploy reaches at their real names through a
+// CONNECT proxy (HTTPS_PROXY) and trusts through SSL_CERT_FILE.
 type cloud struct {
 	s3       *httptest.Server
 	backend  *s3mem.Backend
 	bucket   string
+	zone     string // the Cloudflare zone the docs name
+	role     string // the AWS role the GitLab pipeline names
+	idToken  string // the OIDC token GitLab would give the job
 	receiver *httptest.Server
+	proxy    *httptest.Server
+	certFile string
 
 	mu      sync.Mutex
 	puts    map[string]string // key -> Cache-Control of its upload
+	keyIDs  map[string]bool   // the access key ids S3 requests were signed with
 	purged  [][]string        // the URLs of each purge call
 	pinged  []string          // the feeds pinged at the hub
+	tunnels map[string]bool   // the hosts the proxy was asked for
+	assumed int               // AssumeRoleWithWebIdentity calls
 	refused []string          // requests the receiver did not expect
 }
 
 const (
-	testZone  = "zone-1234"
-	testToken = "token-5678"
+	testToken   = "token-5678"
+	stsKeyID    = "ASIAGITLABOIDCTEST01"
+	actionKeyID = "ASIAGITHUBOIDCTEST01"
 )
 
-func newCloud(t *testing.T, bucket string) *cloud {
-	c := &cloud{backend: s3mem.New(), bucket: bucket}
-	if err := c.backend.CreateBucket(bucket); err != nil {
+// publishingSite is docs/publishing.md's site.yaml block: its bucket, and
+// its Cloudflare zone.
+type publishingSite struct {
+	Deploy []struct {
+		URL string
+		CDN struct {
+			Cloudflare struct{ Zone string }
+		}
+	}
+}
+
+func newCloud(t *testing.T, conf publishingSite) *cloud {
+	if len(conf.Deploy) != 1 || conf.Deploy[0].CDN.Cloudflare.Zone == "" {
+		t.Fatalf("docs/publishing.md's site.yaml should name one target with a Cloudflare zone: %+v", conf)
+	}
+	u, err := url.Parse(conf.Deploy[0].URL)
+	if err != nil || u.Scheme != "s3" {
+		t.Fatalf("docs/publishing.md's target is not an s3:// URL: %q", conf.Deploy[0].URL)
+	}
+	c := &cloud{backend: s3mem.New(), bucket: u.Host, zone: conf.Deploy[0].CDN.Cloudflare.Zone, idToken: "eyJ.gitlab-oidc.test"}
+	if err := c.backend.CreateBucket(c.bucket); err != nil {
 		t.Fatal(err)
 	}
 	faker := gofakes3.New(c.backend).Server()
+	keyID := regexp.MustCompile(`Credential=([^/]+)/`)
 	c.s3 = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPut {
-			key := strings.TrimPrefix(r.URL.Path, "/"+bucket+"/")
-			c.mu.Lock()
-			c.puts[key] = r.Header.Get("Cache-Control")
-			c.mu.Unlock()
+		c.mu.Lock()
+		if m := keyID.FindStringSubmatch(r.Header.Get("Authorization")); m != nil {
+			c.keyIDs[m[1]] = true
 		}
+		if r.Method == http.MethodPut {
+			c.puts[strings.TrimPrefix(r.URL.Path, "/"+c.bucket+"/")] = r.Header.Get("Cache-Control")
+		}
+		c.mu.Unlock()
 		faker.ServeHTTP(w, r)
 	}))
 	t.Cleanup(c.s3.Close)
-	c.receiver = httptest.NewTLSServer(http.HandlerFunc(c.receive))
+
+	// A certificate of the receiver's own for the names deploy calls,
+	// which the subprocess trusts as its only extra root.
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(1),
+		Subject:               pkix.Name{CommonName: "statusgen docs test"},
+		NotBefore:             time.Now().Add(-time.Hour),
+		NotAfter:              time.Now().Add(time.Hour),
+		IsCA:                  true,
+		BasicConstraintsValid: true,
+		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		DNSNames:              []string{"api.cloudflare.com", "pubsubhubbub.appspot.com", "sts.amazonaws.com", "sts.eu-west-1.amazonaws.com"},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.certFile = filepath.Join(t.TempDir(), "receiver.pem")
+	if err := os.WriteFile(c.certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c.receiver = httptest.NewUnstartedServer(http.HandlerFunc(c.receive))
+	c.receiver.TLS = &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}}
+	c.receiver.StartTLS()
 	t.Cleanup(c.receiver.Close)
+
+	// The proxy tunnels every CONNECT to the receiver, whatever the host.
+	c.proxy = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodConnect {
+			http.Error(w, "CONNECT only", http.StatusMethodNotAllowed)
+			return
+		}
+		c.mu.Lock()
+		c.tunnels[r.Host] = true
+		c.mu.Unlock()
+		upstream, err := net.Dial("tcp", c.receiver.Listener.Addr().String())
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		defer upstream.Close()
+		client, buf, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			return
+		}
+		defer client.Close()
+		io.WriteString(client, "HTTP/1.1 200 Connection established\r\n\r\n")
+		done := make(chan struct{})
+		go func() {
+			io.Copy(upstream, buf) // what the client sent, buffered or not
+			upstream.(*net.TCPConn).CloseWrite()
+			close(done)
+		}()
+		io.Copy(client, upstream)
+		<-done
+	}))
+	t.Cleanup(c.proxy.Close)
 	c.reset()
 	return c
 }
@@ -134,12 +236,13 @@ func newCloud(t *testing.T, bucket string) *cloud {
 func (c *cloud) reset() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.puts, c.purged, c.pinged, c.refused = map[string]string{}, nil, nil, nil
+	c.puts, c.keyIDs, c.purged, c.pinged, c.tunnels, c.assumed, c.refused = map[string]string{}, map[string]bool{}, nil, nil, map[string]bool{}, 0, nil
 }
 
 // receive checks each call against the documented formats: Cloudflare's
-// purge by URL (a bearer token, JSON {"files": [...]}, at most 30), and a
-// WebSub publish ping (hub.mode=publish, hub.url).
+// purge by URL (a bearer token, JSON {"files": [...]}, at most 30), a
+// WebSub publish ping (hub.mode=publish, hub.url), and STS's
+// AssumeRoleWithWebIdentity (the role and the job's OIDC token).
 func (c *cloud) receive(w http.ResponseWriter, r *http.Request) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -150,7 +253,7 @@ func (c *cloud) receive(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.Method != http.MethodPost:
 		refuse("not a POST")
-	case r.Host == "api.cloudflare.com" && r.URL.Path == "/client/v4/zones/"+testZone+"/purge_cache":
+	case r.Host == "api.cloudflare.com" && r.URL.Path == "/client/v4/zones/"+c.zone+"/purge_cache":
 		var body struct {
 			Files []string `json:"files"`
 		}
@@ -167,7 +270,7 @@ func (c *cloud) receive(w http.ResponseWriter, r *http.Request) {
 			refuse(fmt.Sprintf("%d URLs; Cloudflare takes 1 to 30", len(body.Files)))
 		default:
 			c.purged = append(c.purged, body.Files)
-			io.WriteString(w, `{"success":true,"errors":[],"messages":[],"result":{"id":"`+testZone+`"}}`)
+			io.WriteString(w, `{"success":true,"errors":[],"messages":[],"result":{"id":"`+c.zone+`"}}`)
 		}
 	case r.Host == "pubsubhubbub.appspot.com" && r.URL.Path == "/":
 		switch err := r.ParseForm(); {
@@ -179,12 +282,33 @@ func (c *cloud) receive(w http.ResponseWriter, r *http.Request) {
 			c.pinged = append(c.pinged, r.PostForm.Get("hub.url"))
 			w.WriteHeader(http.StatusNoContent)
 		}
+	case strings.HasPrefix(r.Host, "sts.") && strings.HasSuffix(r.Host, ".amazonaws.com") && r.URL.Path == "/":
+		switch err := r.ParseForm(); {
+		case err != nil:
+			refuse(err.Error())
+		case r.PostForm.Get("Action") != "AssumeRoleWithWebIdentity":
+			refuse("not AssumeRoleWithWebIdentity: " + r.PostForm.Get("Action"))
+		case c.role == "" || r.PostForm.Get("RoleArn") != c.role:
+			refuse("another role: " + r.PostForm.Get("RoleArn"))
+		case r.PostForm.Get("WebIdentityToken") != c.idToken:
+			refuse("not the job's OIDC token")
+		default:
+			c.assumed++
+			w.Header().Set("Content-Type", "text/xml")
+			fmt.Fprintf(w, `<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+<AssumeRoleWithWebIdentityResult><Credentials><AccessKeyId>%s</AccessKeyId><SecretAccessKey>secret</SecretAccessKey>
+<SessionToken>session</SessionToken><Expiration>%s</Expiration></Credentials>
+<AssumedRoleUser><Arn>%s/test</Arn><AssumedRoleId>AROATEST:test</AssumedRoleId></AssumedRoleUser>
+<SubjectFromWebIdentityToken>test</SubjectFromWebIdentityToken></AssumeRoleWithWebIdentityResult>
+<ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></AssumeRoleWithWebIdentityResponse>`,
+				stsKeyID, time.Now().Add(time.Hour).UTC().Format(time.RFC3339), c.role)
+		}
 	default:
 		refuse("unexpected")
 	}
 }
 
-// objects returns the bucket's files and bytes.
+// objects returns the bucket's files and bytes, but deploy's own record.
 func (c *cloud) objects(t *testing.T) map[string]string {
 	t.Helper()
 	list, err := c.backend.ListBucket(c.bucket, &gofakes3.Prefix{}, gofakes3.ListBucketPage{})
@@ -193,6 +317,9 @@ func (c *cloud) objects(t *testing.T) map[string]string {
 	}
 	got := map[string]string{}
 	for _, o := range list.Contents {
+		if o.Key == deployManifest {
+			continue
+		}
 		obj, err := c.backend.GetObject(c.bucket, o.Key, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -204,10 +331,162 @@ func (c *cloud) objects(t *testing.T) map[string]string {
 	return got
 }
 
+// deployManifest is where deploy records the headers it stored (README).
+const deployManifest = ".statusgen-deploy.json"
+
+// env is the environment of a pipeline's commands: the test's, without
+// proxies or credentials of the machine, and with the AWS SDK and Go's
+// HTTPS pointed at the servers above.
+func (c *cloud) env(temp string) []string {
+	env := slices.DeleteFunc(os.Environ(), func(s string) bool {
+		name, _, _ := strings.Cut(s, "=")
+		name = strings.ToUpper(name)
+		return name == "PATH" || strings.HasSuffix(name, "_PROXY") || strings.HasPrefix(name, "AWS_") ||
+			strings.HasPrefix(name, "CLOUDFLARE_") || strings.HasPrefix(name, "SSL_CERT_")
+	})
+	return append(env,
+		"AWS_ENDPOINT_URL_S3="+c.s3.URL, // the docs' way to a store other than AWS
+		"HTTPS_PROXY="+c.proxy.URL,
+		"SSL_CERT_FILE="+c.certFile,
+		"AWS_CONFIG_FILE="+filepath.Join(temp, "aws-config"),
+		"AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(temp, "aws-credentials"),
+		"AWS_EC2_METADATA_DISABLED=true",
+		afterStory,
+	)
+}
+
+// publishingCase is a site and its cloud, and what each deploy should have
+// done to them.
+type publishingCase struct {
+	t       *testing.T
+	c       *cloud
+	site    string
+	base    string
+	tools   string            // bin folder with what the pipelines find on a runner
+	public  map[string]string // the site last published
+	keyID   string            // the access key id the deploy should sign with
+	tunnels []string          // the hosts the deploy should reach through the proxy
+}
+
+func newPublishingCase(t *testing.T) *publishingCase {
+	var conf publishingSite
+	block := docBlock(t, "yaml", "websub_hub:")
+	if err := yaml.Unmarshal([]byte(block), &conf); err != nil {
+		t.Fatalf("docs/publishing.md's site.yaml: %v", err)
+	}
+	p := &publishingCase{t: t, c: newCloud(t, conf), site: t.TempDir(), tools: t.TempDir()}
+	// The site: a copy of the example with the docs' site.yaml keys.
+	if err := os.CopyFS(filepath.Join(p.site, "content"), os.DirFS(filepath.Join(sitetest.Root(), "content"))); err != nil {
+		t.Fatal(err)
+	}
+	name := filepath.Join(p.site, "content", "site.yaml")
+	data, _ := os.ReadFile(name)
+	var site struct {
+		BaseURL string `yaml:"base_url"`
+	}
+	if err := yaml.Unmarshal(data, &site); err != nil {
+		t.Fatal(err)
+	}
+	p.base = site.BaseURL
+	if err := os.WriteFile(name, append(data, "\n"+block...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// edit appends a paragraph to a post.
+func (p *publishingCase) edit() {
+	posts, _ := filepath.Glob(filepath.Join(p.site, "content", "posts", "*.md"))
+	f, err := os.OpenFile(posts[0], os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	f.WriteString("\nA correction, added later.\n")
+	f.Close()
+}
+
+// check compares what a pipeline run in workspace ws did with what it
+// should have: the bucket holds the build, and exactly the files that
+// differ from the last run were uploaded (with the documented
+// Cache-Control), purged, and pinged if feeds.
+func (p *publishingCase) check(run, ws string) {
+	t, c := p.t, p.c
+	t.Helper()
+	public := sitetest.Tree(t, filepath.Join(ws, "public"))
+	delete(public, ".statusgen")
+	var differ, urls, feeds []string
+	for f, s := range public {
+		if p.public[f] == s && p.public != nil {
+			continue
+		}
+		differ = append(differ, f)
+		if d, ok := strings.CutSuffix(f, "index.html"); ok && (d == "" || strings.HasSuffix(d, "/")) {
+			urls = append(urls, p.base+d)
+		}
+		urls = append(urls, p.base+f)
+		if b := path.Base(f); b == "feed.xml" || b == "atom.xml" {
+			feeds = append(feeds, p.base+f)
+		}
+	}
+	slices.Sort(differ)
+	slices.Sort(urls)
+	slices.Sort(feeds)
+	if p.public != nil && len(differ) == 0 && strings.Contains(run, "edit") {
+		t.Fatalf("%s: the edit changed no file", run)
+	}
+	p.public = public
+	if got := c.objects(t); !maps.Equal(got, public) {
+		t.Errorf("%s: the bucket holds %d files, public/ %d; they differ", run, len(got), len(public))
+	}
+	defer c.reset()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.role != "" && c.assumed == 0 {
+		t.Errorf("%s: the deploy did not assume the role", run)
+	}
+	delete(c.puts, deployManifest)
+	t.Logf("%s: %d files uploaded, %d URLs purged, %d feeds pinged, through %v", run, len(c.puts), len(slices.Concat(c.purged...)), len(c.pinged), slices.Sorted(maps.Keys(c.tunnels)))
+	if got := slices.Sorted(maps.Keys(c.puts)); !slices.Equal(got, differ) {
+		t.Errorf("%s: uploaded %d files, want the %d that changed:\n%v\n%v", run, len(got), len(differ), got, differ)
+	}
+	for key, cc := range c.puts {
+		want := "public, max-age=60, stale-if-error=86400"
+		if strings.HasPrefix(key, "assets/") {
+			want = "public, max-age=31536000, immutable"
+		}
+		if cc != want {
+			t.Errorf("%s: %s uploaded with Cache-Control %q, want %q", run, key, cc, want)
+		}
+	}
+	var purged []string
+	for _, batch := range c.purged {
+		purged = append(purged, batch...)
+	}
+	slices.Sort(purged)
+	if !slices.Equal(purged, urls) {
+		t.Errorf("%s: purged %d URLs, want %d:\n%v\n%v", run, len(purged), len(urls), purged, urls)
+	}
+	slices.Sort(c.pinged)
+	if !slices.Equal(c.pinged, feeds) {
+		t.Errorf("%s: the hub heard of %v, want %v", run, c.pinged, feeds)
+	}
+	if !maps.Equal(c.keyIDs, map[string]bool{p.keyID: true}) {
+		t.Errorf("%s: S3 requests signed with %v, want the role's %s", run, slices.Sorted(maps.Keys(c.keyIDs)), p.keyID)
+	}
+	for host := range c.tunnels {
+		if !slices.Contains(p.tunnels, host) {
+			t.Errorf("%s: deploy reached %s", run, host)
+		}
+	}
+	if len(c.refused) > 0 {
+		t.Errorf("%s: calls not as documented: %s", run, strings.Join(c.refused, "; "))
+	}
+}
+
 // runner runs a job's steps as GitHub's runner does: `uses` steps by what
 // they do here, `run` steps in bash -eo pipefail in the workspace, with
-// the job's and the step's env, and folders added to GITHUB_PATH put on
-// PATH for the steps after.
+// the job's and the step's env, folders added to GITHUB_PATH put on PATH
+// and the variables an action exports set for the steps after.
 type runner struct {
 	t         *testing.T
 	workspace string
@@ -237,6 +516,7 @@ func (r *runner) job(wf workflow, name string, secrets map[string]string) {
 	}
 	ghPath := filepath.Join(r.temp, "github_path")
 	os.WriteFile(ghPath, nil, 0o644)
+	var exported []string // as an action's core.exportVariable, through GITHUB_ENV
 	for i, step := range job.Steps {
 		label := fmt.Sprintf("job %s, step %d (%s%s)", name, i+1, step.Name, step.Uses)
 		switch {
@@ -251,6 +531,17 @@ func (r *runner) job(wf workflow, name string, secrets map[string]string) {
 			}
 		case strings.HasPrefix(step.Uses, "actions/setup-go@"):
 			// Go is installed already.
+		case strings.HasPrefix(step.Uses, "aws-actions/configure-aws-credentials@"):
+			// The action trades the job's OIDC token for the role's
+			// credentials; it can ask for the token only with id-token:
+			// write.
+			role, _ := step.With["role-to-assume"].(string)
+			region, _ := step.With["aws-region"].(string)
+			if job.Permissions["id-token"] != "write" || role == "" || region == "" {
+				t.Fatalf("%s: needs permissions id-token: write, role-to-assume and aws-region", label)
+			}
+			exported = append(exported, "AWS_ACCESS_KEY_ID="+actionKeyID, "AWS_SECRET_ACCESS_KEY=secret",
+				"AWS_SESSION_TOKEN=session", "AWS_REGION="+region, "AWS_DEFAULT_REGION="+region)
 		case step.Uses != "":
 			t.Fatalf("%s: an action this test does not know", label)
 		default:
@@ -262,7 +553,7 @@ func (r *runner) job(wf workflow, name string, secrets map[string]string) {
 			}
 			cmd := exec.Command("bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step.Run)
 			cmd.Dir = r.workspace
-			cmd.Env = append(append(append(slices.Clone(r.env), "PATH="+path), expand(job.Env)...), expand(step.Env)...)
+			cmd.Env = slices.Concat(r.env, []string{"PATH=" + path}, exported, expand(job.Env), expand(step.Env))
 			start := time.Now()
 			if out, err := cmd.CombinedOutput(); err != nil {
 				t.Fatalf("%s failed: %v\n%s\n%s", label, err, step.Run, out)
@@ -272,192 +563,123 @@ func (r *runner) job(wf workflow, name string, secrets map[string]string) {
 	}
 }
 
+// TestPublishingWorkflow runs docs/publishing.md's GitHub Actions workflow
+// with its site.yaml: a pull request's check, then the publish job on an
+// empty bucket, with nothing changed, and after an edit of a post.
 func TestPublishingWorkflow(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds statusgen and runs the workflow three times")
 	}
-	for _, tool := range []string{"bash", "jq", "curl", "split", "go"} {
+	for _, tool := range []string{"bash", "go"} {
 		needTool(t, tool)
 	}
-	aws := needTool(t, "aws")
 	var wf workflow
 	if err := yaml.Unmarshal([]byte(docBlock(t, "yaml", "name: publish\n")), &wf); err != nil {
 		t.Fatalf("docs/publishing.md's workflow: %v", err)
 	}
-	bucketURL := regexp.MustCompile(`BUCKET: s3://(\S+)`).FindStringSubmatch(docBlock(t, "yaml", "name: publish\n"))
-	if bucketURL == nil {
-		t.Fatal("the workflow names no bucket")
-	}
-	c := newCloud(t, bucketURL[1])
-
-	// The site: a copy of the example, edited for the third run.
-	site := t.TempDir()
-	if err := os.CopyFS(filepath.Join(site, "content"), os.DirFS(filepath.Join(sitetest.Root(), "content"))); err != nil {
-		t.Fatal(err)
-	}
-	var conf struct {
-		BaseURL string `yaml:"base_url"`
-	}
-	data, _ := os.ReadFile(filepath.Join(site, "content", "site.yaml"))
-	if err := yaml.Unmarshal(data, &conf); err != nil {
-		t.Fatal(err)
-	}
-
-	// Tools as a runner has them, pointed at the servers above.
-	tools := t.TempDir()
-	receiver, _ := url.Parse(c.receiver.URL)
-	_, port, _ := net.SplitHostPort(receiver.Host)
-	curlrc := "connect-to = \"::127.0.0.1:" + port + "\"\ninsecure\n" // the test's own certificate
-	if err := os.WriteFile(filepath.Join(tools, ".curlrc"), []byte(curlrc), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	// Older AWS CLIs ignore AWS_ENDPOINT_URL, which the workflow's comment
-	// tells stores other than AWS to set: given on the command line here.
-	wrapper := "#!/bin/sh\nexec " + aws + " --endpoint-url \"$AWS_ENDPOINT_URL\" \"$@\"\n"
-	if err := os.MkdirAll(filepath.Join(tools, "bin"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(tools, "bin", "aws"), []byte(wrapper), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	secrets := map[string]string{
-		"AWS_ACCESS_KEY_ID": "test-access", "AWS_SECRET_ACCESS_KEY": "test-secret",
-		"CLOUDFLARE_ZONE_ID": testZone, "CLOUDFLARE_TOKEN": testToken,
-	}
+	p := newPublishingCase(t)
+	p.keyID = actionKeyID
+	p.tunnels = []string{"api.cloudflare.com:443", "pubsubhubbub.appspot.com:443"}
+	secrets := map[string]string{"CLOUDFLARE_API_TOKEN": testToken}
 	run := func(job string) string {
 		ws, temp := t.TempDir(), t.TempDir()
-		env := slices.DeleteFunc(os.Environ(), func(s string) bool { return strings.HasPrefix(s, "PATH=") })
-		r := &runner{t: t, workspace: ws, temp: temp, site: site, path: filepath.Join(tools, "bin") + string(os.PathListSeparator) + os.Getenv("PATH"), env: append(env,
-			"CURL_HOME="+tools,
-			"AWS_ENDPOINT_URL="+c.s3.URL,
-			"AWS_CONFIG_FILE="+filepath.Join(temp, "aws-config"),
-			"AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(temp, "aws-credentials"),
+		r := &runner{t: t, workspace: ws, temp: temp, site: p.site, path: os.Getenv("PATH"), env: append(p.c.env(temp),
 			"RUNNER_TEMP="+temp,
 			"GITHUB_PATH="+filepath.Join(temp, "github_path"),
 			"GITHUB_WORKSPACE="+ws,
-			afterStory,
 		)}
 		r.job(wf, job, secrets)
 		return ws
 	}
-	// The URLs a purge of the files of public/ lists.
-	urls := func(files map[string]string) []string {
-		var out []string
-		for p := range files {
-			if d, ok := strings.CutSuffix(p, "index.html"); ok {
-				out = append(out, conf.BaseURL+d)
-			}
-			out = append(out, conf.BaseURL+p)
-		}
-		slices.Sort(out)
-		return out
-	}
-	lines := func(ws, name string) []string {
-		data, err := os.ReadFile(filepath.Join(ws, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return strings.Fields(string(data))
-	}
-	feeds := func(list []string) []string {
-		var out []string
-		for _, u := range list {
-			if strings.HasSuffix(u, ".xml") && !strings.HasSuffix(u, "sitemap.xml") {
-				out = append(out, u)
-			}
-		}
-		return out
-	}
-	check := func(run string, ws string, want []string) {
-		t.Helper()
-		public := sitetest.Tree(t, filepath.Join(ws, "public"))
-		delete(public, ".statusgen")
-		changed := lines(ws, "changed.txt")
-		slices.Sort(changed)
-		if !slices.Equal(changed, want) {
-			t.Errorf("%s: changed.txt lists %d URLs, want %d", run, len(changed), len(want))
-		}
-		if got := c.objects(t); !maps.Equal(got, public) {
-			t.Errorf("%s: the bucket holds %d files, public/ %d; they differ", run, len(got), len(public))
-		}
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		for key, cc := range c.puts {
-			want := "public, max-age=60"
-			if strings.HasPrefix(key, "assets/") {
-				want = "public, max-age=31536000, immutable"
-			}
-			if cc != want {
-				t.Errorf("%s: %s uploaded with Cache-Control %q, want %q", run, key, cc, want)
-			}
-		}
-		var purged []string
-		for _, batch := range c.purged {
-			purged = append(purged, batch...)
-		}
-		slices.Sort(purged)
-		if !slices.Equal(purged, changed) {
-			t.Errorf("%s: purged %d URLs, changed.txt lists %d", run, len(purged), len(changed))
-		}
-		slices.Sort(c.pinged)
-		if want := feeds(changed); !slices.Equal(c.pinged, want) {
-			t.Errorf("%s: the hub heard of %v, want %v", run, c.pinged, want)
-		}
-		if len(c.refused) > 0 {
-			t.Errorf("%s: calls not as documented: %s", run, strings.Join(c.refused, "; "))
-		}
-	}
-
 	// A pull request is checked.
 	run("check")
-
 	// The first publish: an empty bucket, everything uploaded and purged.
-	ws := run("publish")
-	public := sitetest.Tree(t, filepath.Join(ws, "public"))
-	delete(public, ".statusgen")
-	check("first run", ws, urls(public))
-	if len(c.puts) != len(public) {
-		t.Errorf("first run: %d uploads for %d files", len(c.puts), len(public))
-	}
-
+	p.check("first run", run("publish"))
 	// The next scheduled run, on a fresh runner, with nothing changed:
 	// nothing is uploaded, purged or pinged.
-	c.reset()
-	ws = run("publish")
-	check("unchanged", ws, nil)
-	if len(c.puts) != 0 {
-		t.Errorf("unchanged: %d files uploaded: %v", len(c.puts), slices.Sorted(maps.Keys(c.puts)))
-	}
-
+	p.check("unchanged", run("publish"))
 	// A post edited: what changed is uploaded, purged and pinged, and only
 	// that.
-	posts, _ := filepath.Glob(filepath.Join(site, "content", "posts", "*.md"))
-	f, err := os.OpenFile(posts[0], os.O_APPEND|os.O_WRONLY, 0)
-	if err != nil {
+	p.edit()
+	p.check("edited", run("publish"))
+}
+
+// gitlabJob is a job of .gitlab-ci.yml, or its default: section.
+type gitlabJob struct {
+	Image        string
+	BeforeScript []string `yaml:"before_script"`
+	Script       []string
+	Rules        []struct{ If string }
+	Variables    map[string]string
+	IDTokens     map[string]struct{ Aud string } `yaml:"id_tokens"`
+}
+
+// TestPublishingGitLab runs docs/publishing.md's .gitlab-ci.yml as a
+// runner would: a job's before_script and script lines in one bash -e,
+// with its variables and its OIDC token, which the AWS SDK trades for the
+// role's credentials at STS (the receiver). `git clone` of statusgen's
+// source links this repository.
+func TestPublishingGitLab(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds statusgen and runs the pipeline twice")
+	}
+	for _, tool := range []string{"bash", "go"} {
+		needTool(t, tool)
+	}
+	var ci map[string]gitlabJob
+	if err := yaml.Unmarshal([]byte(docBlock(t, "yaml", "default:\n  image: golang")), &ci); err != nil {
+		t.Fatalf("docs/publishing.md's .gitlab-ci.yml: %v", err)
+	}
+	for job, rule := range map[string]string{"check": `$CI_PIPELINE_SOURCE == "merge_request_event"`, "publish": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"} {
+		if j := ci[job]; len(j.Rules) != 1 || j.Rules[0].If != rule {
+			t.Errorf("job %s: rules %+v, want if: %s", job, j.Rules, rule)
+		}
+	}
+	p := newPublishingCase(t)
+	p.c.role = ci["publish"].Variables["AWS_ROLE_ARN"]
+	p.keyID = stsKeyID
+	p.tunnels = []string{"api.cloudflare.com:443", "pubsubhubbub.appspot.com:443", "sts.eu-west-1.amazonaws.com:443", "sts.amazonaws.com:443"}
+	git := "#!/bin/sh\n" +
+		`[ "$1 $2 $3 $4" = "clone --depth 1 https://github.com/example-org/statusgen.git" ] && [ $# = 5 ] || { echo "git $*: not the docs' clone" >&2; exit 1; }` + "\n" +
+		"exec ln -s '" + sitetest.Root() + "' \"$5\"\n"
+	if err := os.WriteFile(filepath.Join(p.tools, "git"), []byte(git), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	f.WriteString("\nA correction, added later.\n")
-	f.Close()
-	c.reset()
-	ws = run("publish")
-	before := public
-	public = sitetest.Tree(t, filepath.Join(ws, "public"))
-	delete(public, ".statusgen")
-	var differ []string
-	for p, s := range public {
-		if before[p] != s {
-			differ = append(differ, p)
+	run := func(name string) string {
+		job := ci[name]
+		if job.Script == nil {
+			t.Fatalf(".gitlab-ci.yml has no job %q", name)
 		}
-	}
-	slices.Sort(differ)
-	check("edited", ws, urls(maps.Collect(func(yield func(string, string) bool) {
-		for _, p := range differ {
-			yield(p, "")
+		before := job.BeforeScript
+		if before == nil {
+			before = ci["default"].BeforeScript
 		}
-	})))
-	if got := slices.Sorted(maps.Keys(c.puts)); len(differ) == 0 || !slices.Equal(got, differ) {
-		t.Errorf("edited: uploaded %v, want the files that changed, %v", got, differ)
+		ws, temp := t.TempDir(), t.TempDir()
+		if err := os.CopyFS(filepath.Join(ws, "content"), os.DirFS(filepath.Join(p.site, "content"))); err != nil {
+			t.Fatal(err)
+		}
+		env := append(p.c.env(temp), "PATH="+p.tools+string(os.PathListSeparator)+os.Getenv("PATH"),
+			"CI_PROJECT_DIR="+ws, "TMPDIR="+temp, "CLOUDFLARE_API_TOKEN="+testToken)
+		for k, v := range job.Variables {
+			env = append(env, k+"="+v)
+		}
+		for k, tok := range job.IDTokens {
+			if tok.Aud != "sts.amazonaws.com" {
+				t.Errorf("id_tokens %s: aud %q, want sts.amazonaws.com", k, tok.Aud)
+			}
+			env = append(env, k+"="+p.c.idToken)
+		}
+		script := strings.Join(slices.Concat(before, job.Script), "\n")
+		cmd := exec.Command("bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script)
+		cmd.Dir, cmd.Env = ws, env
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("job %s failed: %v\n%s\n%s", name, err, script, out)
+		}
+		return ws
 	}
+	// (The check job's one line is the GitHub workflow's, run above.)
+	p.check("first run", run("publish"))
+	p.check("unchanged", run("publish"))
 }
 
 // TestPublishingRsync runs docs/publishing.md's rsync script, its folders
