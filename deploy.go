@@ -92,7 +92,9 @@ func deployCmd(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	opts := deploy.Options{Env: deployEnv(), Out: f.out, Targets: targets, DryRun: *dryRun, Force: *force, MaxDeletes: *maxDeletes, Log: stdout, Errors: stderr}
-	if site != nil {
+	if site != nil && len(urls) == 0 {
+		// A deploy --to a bucket of one's own is no publication: the
+		// hub is not told.
 		opts.Hub = site.WebSubHub
 	}
 	if file, ok := stderr.(*os.File); ok {
@@ -109,6 +111,10 @@ func deployCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go func() {
+		<-ctx.Done()
+		stop() // a second interrupt ends the process at once
+	}()
 	results, err := deploy.Run(ctx, opts)
 	if err != nil && results == nil {
 		fmt.Fprintf(stderr, "statusgen deploy: %s\n", source.Printable(err.Error()))
@@ -122,7 +128,9 @@ func deployCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "statusgen deploy: %s\n", source.Printable(err.Error()))
-		failed++
+		if failed == 0 {
+			return 1
+		}
 	}
 	if failed > 0 {
 		fmt.Fprintf(stderr, "statusgen deploy: %d of %d %s failed\n", failed, len(results), plural(len(results), "target", "targets"))

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
@@ -35,6 +36,7 @@ type bucket struct {
 	mu      sync.Mutex
 	puts    []put    // in the order they arrived
 	deletes []string // keys
+	events  []string // "PUT key" and "DELETE key", in order
 	fail    func(key string) bool
 }
 
@@ -58,8 +60,10 @@ func newBucket(t *testing.T, name string) *bucket {
 		case fail:
 		case r.Method == http.MethodPut:
 			b.puts = append(b.puts, put{key, r.Header.Clone()})
+			b.events = append(b.events, "PUT "+key)
 		case r.Method == http.MethodDelete:
 			b.deletes = append(b.deletes, key)
+			b.events = append(b.events, "DELETE "+key)
 		case r.Method == http.MethodPost && r.URL.Query().Has("delete"):
 			b.deletes = append(b.deletes, "(batch)")
 		}
@@ -89,7 +93,7 @@ func (b *bucket) take() ([]put, []string) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	p, d := b.puts, b.deletes
-	b.puts, b.deletes = nil, nil
+	b.puts, b.deletes, b.events = nil, nil, nil
 	return p, d
 }
 
@@ -333,40 +337,94 @@ func firstRegion(puts []put) string {
 	return ""
 }
 
+// withRegion adds a region without posts to the site and builds it: a
+// later build without it no longer has its pages, feeds and badges.
+func withRegion(t *testing.T, site, out string) (restore func()) {
+	t.Helper()
+	name := filepath.Join(site, "content", "site.yaml")
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	more := bytes.Replace(data, []byte("\nregions:\n"), []byte("\nregions:\n  - id: zz\n    name: Extra Region\n"), 1)
+	if bytes.Equal(more, data) {
+		t.Fatal("site.yaml has no regions: line")
+	}
+	os.WriteFile(name, more, 0o644)
+	rebuild(t, site, out, "")
+	return func() {
+		os.WriteFile(name, data, 0o644)
+		rebuild(t, site, out, "")
+	}
+}
+
 // TestDeployOrder: assets before any page, incident pages before the
-// pages that link to them, the overview and sitemap last; deletions only
-// after every upload.
+// pages that link to them, the overview and sitemap last; files new to
+// the bucket before changed ones; deletions only after every upload, and
+// only of what a deploy stored.
 func TestDeployOrder(t *testing.T) {
 	b := newBucket(t, "status")
 	site, out := builtSite(t)
-	b.backend.PutObject(b.name, "old/page.html", nil, strings.NewReader("old"), 3, nil)
+	b.backend.PutObject(b.name, "google0123.html", nil, strings.NewReader("mine"), 4, nil)
+	b.backend.PutObject(b.name, ".well-known/security.txt", nil, strings.NewReader("mine"), 4, nil)
+	restore := withRegion(t, site, out)
 	if code, _, stderr := deployRun(t, "--site", site, "--out", out, "--to", b.url()); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	puts, dels := b.take()
+	puts, _ := b.take()
 	rank := func(k string) int {
 		switch {
 		case strings.HasPrefix(k, "assets/"):
 			return 0
-		case strings.HasPrefix(k, "incidents/"):
+		case strings.HasSuffix(k, ".ics"):
 			return 1
+		case strings.HasPrefix(k, "incidents/"):
+			return 2
 		case k == "index.html" || k == "sitemap.xml":
-			return 3
+			return 5
 		case k == ".statusgen-deploy.json":
-			return 4
+			return 6
+		case strings.HasSuffix(k, ".html"):
+			return 3
 		}
-		return 2
+		return 4
 	}
 	for i := 1; i < len(puts); i++ {
 		if rank(puts[i].key) < rank(puts[i-1].key) {
 			t.Errorf("%s uploaded after %s", puts[i].key, puts[i-1].key)
 		}
 	}
-	if len(dels) == 0 {
-		t.Error("the file no longer built was not deleted")
+
+	// Without the region: its files go, after every upload.
+	restore()
+	if code, _, stderr := deployRun(t, "--site", site, "--out", out, "--to", b.url()); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if slices.Contains(b.keys(t), "old/page.html") {
-		t.Error("old/page.html is still there")
+	b.mu.Lock()
+	events := b.events
+	b.mu.Unlock()
+	lastPut, firstDelete := -1, len(events)
+	for i, e := range events {
+		if strings.HasPrefix(e, "PUT ") && !strings.HasSuffix(e, ".statusgen-deploy.json") {
+			lastPut = i
+		}
+		if strings.HasPrefix(e, "DELETE ") && i < firstDelete {
+			firstDelete = i
+		}
+	}
+	if firstDelete == len(events) || firstDelete < lastPut {
+		t.Errorf("deletions should follow every upload: %v", events)
+	}
+	keys := b.keys(t)
+	for _, k := range keys {
+		if strings.Contains(k, "zz") {
+			t.Errorf("%s is still there", k)
+		}
+	}
+	for _, k := range []string{"google0123.html", ".well-known/security.txt"} {
+		if !slices.Contains(keys, k) {
+			t.Errorf("%s, which no deploy stored, was deleted", k)
+		}
 	}
 }
 
@@ -374,14 +432,17 @@ func TestDeployOrder(t *testing.T) {
 func TestDeployMaxDeletes(t *testing.T) {
 	b := newBucket(t, "status")
 	site, out := builtSite(t)
-	for _, k := range []string{"a.html", "b.html", "c/d.html"} {
-		b.backend.PutObject(b.name, k, nil, strings.NewReader("x"), 1, nil)
+	restore := withRegion(t, site, out)
+	if code, _, stderr := deployRun(t, "--site", site, "--out", out, "--to", b.url()); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
 	}
+	restore()
+	b.take()
 	code, _, stderr := deployRun(t, "--site", site, "--out", out, "--to", b.url(), "--max-deletes", "2")
 	if code != 1 {
 		t.Fatalf("exit %d, want 1: %s", code, stderr)
 	}
-	for _, w := range []string{"3 files", "--max-deletes 2", "nothing was uploaded or deleted", "--max-deletes 3"} {
+	for _, w := range []string{"files there are not in", "--max-deletes 2", "nothing was uploaded or deleted"} {
 		if !strings.Contains(stderr, w) {
 			t.Errorf("message lacks %q: %s", w, stderr)
 		}
@@ -389,13 +450,48 @@ func TestDeployMaxDeletes(t *testing.T) {
 	if puts, dels := b.take(); len(puts)+len(dels) > 0 {
 		t.Errorf("uploaded %d and deleted %v past the limit", len(puts), dels)
 	}
-	if code, _, stderr = deployRun(t, "--site", site, "--out", out, "--to", b.url(), "--max-deletes", "3"); code != 0 {
+	if code, _, stderr = deployRun(t, "--site", site, "--out", out, "--to", b.url()); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	for _, k := range b.keys(t) {
-		if k == "a.html" || k == "b.html" || k == "c/d.html" {
+		if strings.Contains(k, "zz") {
 			t.Errorf("%s survived", k)
 		}
+	}
+}
+
+// TestDeployKeepsOldAssets: a fingerprinted asset the site no longer has
+// stays while a page cached before may still name it, max_age plus
+// stale_if_error, and goes with the first deploy after that.
+func TestDeployKeepsOldAssets(t *testing.T) {
+	b := newBucket(t, "status")
+	site, out := builtSite(t)
+	addTargets(t, site, "  - name: primary\n    url: \""+b.url()+"\"\n    max_age: 1\n    stale_if_error: 1\n")
+	os.MkdirAll(filepath.Join(site, "assets"), 0o755)
+	css := filepath.Join(site, "assets", "extra.css")
+	os.WriteFile(css, []byte("p { color: black }\n"), 0o644)
+	rebuild(t, site, out, "")
+	if code, _, stderr := deployRun(t, "--site", site, "--out", out); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	old := slices.DeleteFunc(b.keys(t), func(k string) bool { return !strings.HasPrefix(k, "assets/extra.") })
+	if len(old) != 1 {
+		t.Fatalf("extra.css stored as %v", old)
+	}
+	os.WriteFile(css, []byte("p { color: navy }\n"), 0o644)
+	rebuild(t, site, out, "")
+	if code, _, stderr := deployRun(t, "--site", site, "--out", out); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !slices.Contains(b.keys(t), old[0]) {
+		t.Fatalf("%s was deleted with the deploy that replaced it", old[0])
+	}
+	time.Sleep(2100 * time.Millisecond) // past max_age + stale_if_error
+	if code, stdout, stderr := deployRun(t, "--site", site, "--out", out); code != 0 || !strings.Contains(stdout, "1 deleted") {
+		t.Fatalf("exit %d: %s%s", code, stdout, stderr)
+	}
+	if slices.Contains(b.keys(t), old[0]) {
+		t.Errorf("%s is still there after its time", old[0])
 	}
 }
 
@@ -441,7 +537,7 @@ func TestDeployFailsHalfWay(t *testing.T) {
 		t.Fatalf("retry: exit %d: %s", code, stderr)
 	}
 	files, _ := publish.Listed(out)
-	got := slices.DeleteFunc(b.keys(t), func(k string) bool { return k == ".statusgen-deploy.json" })
+	got := slices.DeleteFunc(b.keys(t), func(k string) bool { return k == ".statusgen-deploy.json" || k == "gone.html" })
 	if !slices.Equal(got, files) {
 		t.Errorf("after the retry the bucket holds\n%v\nwant\n%v", got, files)
 	}
@@ -557,7 +653,12 @@ func TestDeployCompressed(t *testing.T) {
 func TestDeployDryRun(t *testing.T) {
 	b := newBucket(t, "status")
 	site, out := builtSite(t)
-	b.backend.PutObject(b.name, "old.html", nil, strings.NewReader("x"), 1, nil)
+	restore := withRegion(t, site, out)
+	if code, _, stderr := deployRun(t, "--site", site, "--out", out, "--to", b.url()); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	restore()
+	b.take()
 	code, stdout, stderr := deployRun(t, "--site", site, "--out", out, "--to", b.url(), "--dry-run")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
@@ -565,7 +666,7 @@ func TestDeployDryRun(t *testing.T) {
 	if puts, dels := b.take(); len(puts)+len(dels) > 0 {
 		t.Errorf("a dry run uploaded %d and deleted %v", len(puts), dels)
 	}
-	for _, w := range []string{"would upload index.html", "would delete old.html", "(dry run): would upload"} {
+	for _, w := range []string{"would upload index.html", "would delete regions/zz/index.html", "(dry run): would upload"} {
 		if !strings.Contains(stdout, w) {
 			t.Errorf("dry run output lacks %q:\n%s", w, stdout)
 		}
@@ -597,7 +698,12 @@ func TestDeployPingsTheHub(t *testing.T) {
 	data, _ := os.ReadFile(name)
 	os.WriteFile(name, append(data, []byte("\nwebsub_hub: "+hub.URL+"/\n")...), 0o644)
 	rebuild(t, site, out, "")
-	if code, _, stderr := deployRun(t, "--site", site, "--out", out, "--to", b.url()); code != 0 {
+	// A deploy --to a bucket of one's own tells no hub.
+	if code, _, stderr := deployRun(t, "--site", site, "--out", out, "--to", "file://"+filepath.ToSlash(t.TempDir())); code != 0 || len(pinged) > 0 {
+		t.Fatalf("--to: exit %d, pinged %v: %s", code, pinged, stderr)
+	}
+	addTargets(t, site, "  - name: primary\n    url: \""+b.url()+"\"\n")
+	if code, _, stderr := deployRun(t, "--site", site, "--out", out); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	files, _ := publish.Listed(out)
@@ -614,7 +720,7 @@ func TestDeployPingsTheHub(t *testing.T) {
 	if len(got) != len(feeds) || !strings.HasPrefix(got[0], "https://") {
 		t.Errorf("pinged %d feeds, want the %d built:\n%v", len(got), len(feeds), got)
 	}
-	if code, _, _ := deployRun(t, "--site", site, "--out", out, "--to", b.url()); code != 0 {
+	if code, _, _ := deployRun(t, "--site", site, "--out", out); code != 0 {
 		t.Fatal("second deploy failed")
 	}
 	if len(pinged) > 0 {

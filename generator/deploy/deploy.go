@@ -86,7 +86,7 @@ func Run(ctx context.Context, opts Options) ([]Result, error) {
 	if opts.Hub != "" && !opts.DryRun {
 		slices.Sort(feeds)
 		if err := ping(ctx, opts.Env, opts.Hub, site.urls(slices.Compact(feeds))); err != nil {
-			return results, err
+			return results, fmt.Errorf("every target deployed, but %v", err)
 		}
 	}
 	return results, nil
@@ -104,7 +104,7 @@ func deployTarget(ctx context.Context, site *site, t *status.DeployTarget, opts 
 		r.Err = fmt.Errorf("cannot list %s: %v", Redact(t.URL), err)
 		return r
 	}
-	p, err := site.plan(ctx, bucket, t, remote, opts.Force)
+	p, err := site.plan(ctx, bucket, t, remote, opts.Force, time.Now())
 	if err != nil {
 		r.Err = fmt.Errorf("%v", err)
 		return r

@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"fmt"
-	"path"
 	"regexp"
-	"strings"
 
 	"github.com/andybalholm/brotli"
 
@@ -31,7 +29,7 @@ var fingerprinted = regexp.MustCompile(`\.[0-9a-f]{16}\.[A-Za-z0-9]+$`)
 
 func headersFor(key string, t *status.DeployTarget) headers {
 	h := headers{contentType: publish.ContentType(key)}
-	if strings.HasPrefix(key, "assets/") && fingerprinted.MatchString(path.Base(key)) {
+	if isAsset(key) {
 		h.cacheControl = immutable
 	} else {
 		// Short, so that an update reaches readers within a minute even

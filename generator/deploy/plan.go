@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"gocloud.dev/blob"
 
@@ -37,6 +38,10 @@ type manifest struct {
 	// succeed, for the next to purge: a CDN must not keep serving them
 	// because their upload is already done.
 	Purge []string `json:"purge,omitempty"`
+	// Retired holds the fingerprinted assets the site no longer has, with
+	// the Unix time a deploy first found them so: pages cached before
+	// still name them, so they stay until no cache may keep such a page.
+	Retired map[string]int64 `json:"retired,omitempty"`
 }
 
 func readManifest(ctx context.Context, bucket *blob.Bucket) (*manifest, error) {
@@ -69,6 +74,16 @@ type file struct {
 	md5     []byte
 	size    int64
 	headers headers
+	isNew   bool // not in the bucket yet
+}
+
+// order is when a file goes up: files new to the bucket first, then the
+// rest, each stage by stage.
+func (f *file) order() int {
+	if f.isNew {
+		return stage(f.key)
+	}
+	return 100 + stage(f.key)
 }
 
 func (f *file) record() string {
@@ -80,14 +95,15 @@ type plan struct {
 	uploads  []*file  // in upload order
 	deletes  []string // sorted
 	manifest map[string]string
-	pending  []string // keys a deploy before changed and did not purge
-	before   []byte   // the manifest as stored, to leave alone if unchanged
+	retired  map[string]int64 // old assets kept a while: see manifest.Retired
+	pending  []string         // keys a deploy before changed and did not purge
+	before   []byte           // the manifest as stored, to leave alone if unchanged
 }
 
 // plan compares every built file with the bucket's objects: a file is
 // uploaded unless an object of its size and MD5 is there, stored by a
 // deploy with the headers it would get now.
-func (s *site) plan(ctx context.Context, bucket *blob.Bucket, t *status.DeployTarget, remote map[string]remoteObject, force bool) (*plan, error) {
+func (s *site) plan(ctx context.Context, bucket *blob.Bucket, t *status.DeployTarget, remote map[string]remoteObject, force bool, now time.Time) (*plan, error) {
 	m, err := readManifest(ctx, bucket)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read %s: %v", manifestKey, err)
@@ -110,7 +126,12 @@ func (s *site) plan(ctx context.Context, bucket *blob.Bucket, t *status.DeployTa
 			errs.set(err)
 			return
 		}
-		if o, ok := remote[f.key]; ok && !force && o.size == f.size && bytes.Equal(o.md5, f.md5) && m.Files[f.key] == f.record() {
+		o, ok := remote[f.key]
+		f.isNew = !ok
+		// A listing without MD5 (an S3 object encrypted with KMS, or
+		// uploaded in parts: its ETag is no MD5) is taken on the
+		// manifest's word, which holds the MD5 of what a deploy stored.
+		if ok && !force && o.size == f.size && (o.md5 == nil || bytes.Equal(o.md5, f.md5)) && m.Files[f.key] == f.record() {
 			f.body = nil
 		}
 		files[i] = f
@@ -127,11 +148,30 @@ func (s *site) plan(ctx context.Context, bucket *blob.Bucket, t *status.DeployTa
 			p.uploads = append(p.uploads, f)
 		}
 	}
-	slices.SortStableFunc(p.uploads, func(a, b *file) int { return stage(a.key) - stage(b.key) })
-	for k := range remote {
-		if !local[k] {
-			p.deletes = append(p.deletes, k)
+	// Files new to the bucket first: no page there links to them yet, so
+	// they break nothing, and the pages changed after them find
+	// everything they link to (a new region's page and feeds, say).
+	slices.SortStableFunc(p.uploads, func(a, b *file) int { return a.order() - b.order() })
+	// Only what a deploy stored and the site no longer has is deleted:
+	// anything else in the bucket (a verification file, .well-known/) is
+	// someone's and stays.
+	p.retired = map[string]int64{}
+	for k, rec := range m.Files {
+		if _, there := remote[k]; !there || local[k] {
+			continue
 		}
+		if isAsset(k) {
+			since, ok := m.Retired[k]
+			if !ok {
+				since = now.Unix()
+			}
+			if now.Unix()-since < int64(t.MaxAge+t.StaleIfError) {
+				p.retired[k] = since
+				p.manifest[k] = rec // still the deploy's, to delete later
+				continue
+			}
+		}
+		p.deletes = append(p.deletes, k)
 	}
 	slices.Sort(p.deletes)
 	p.pending = m.Purge
@@ -172,7 +212,7 @@ func (p *plan) changed() []string {
 func (p *plan) upload(ctx context.Context, bucket *blob.Bucket, prog *progress, r *Result) error {
 	for start := 0; start < len(p.uploads); {
 		end := start + 1
-		for end < len(p.uploads) && stage(p.uploads[end].key) == stage(p.uploads[start].key) {
+		for end < len(p.uploads) && p.uploads[end].order() == p.uploads[start].order() {
 			end++
 		}
 		var errs firstError
@@ -183,7 +223,7 @@ func (p *plan) upload(ctx context.Context, bucket *blob.Bucket, prog *progress, 
 			}
 			// Once started, an upload finishes even if interrupted:
 			// what the stage put up stays whole.
-			if err := put(context.WithoutCancel(ctx), bucket, f); err != nil {
+			if err := put(context.WithoutCancel(ctx), bucket, f); err != nil { // put bounds its time
 				errs.set(fmt.Errorf("uploading %s: %v", f.key, err))
 				return
 			}
@@ -205,6 +245,9 @@ func (p *plan) upload(ctx context.Context, bucket *blob.Bucket, prog *progress, 
 }
 
 func put(ctx context.Context, bucket *blob.Bucket, f *file) error {
+	// A stalled connection must not hold the deploy for ever.
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancel()
 	w, err := bucket.NewWriter(ctx, f.key, &blob.WriterOptions{
 		ContentType:     f.headers.contentType,
 		CacheControl:    f.headers.cacheControl,
@@ -249,7 +292,7 @@ func (p *plan) remove(ctx context.Context, bucket *blob.Bucket, prog *progress, 
 // uploaded by a deploy that failed is not in it, so the next deploy
 // uploads and purges it again.
 func (p *plan) saveManifest(ctx context.Context, bucket *blob.Bucket, purge []string) error {
-	data, err := json.Marshal(manifest{1, p.manifest, purge})
+	data, err := json.Marshal(manifest{1, p.manifest, purge, p.retired})
 	if err != nil || bytes.Equal(data, p.before) {
 		return err
 	}
@@ -311,8 +354,9 @@ func each[T any](items []T, fn func(T)) {
 }
 
 // stage orders uploads so that nothing links to what is not there yet:
-// fingerprinted assets, incident pages, region, service and other pages,
-// JSON, badges, the calendar, feeds, and the overview and sitemap last.
+// fingerprinted assets and other files pages use, the calendar, incident
+// pages, region, service and other pages, JSON, badges, feeds, and the
+// overview and sitemap last.
 func stage(key string) int {
 	switch {
 	case strings.HasPrefix(key, "assets/"):
@@ -320,19 +364,24 @@ func stage(key string) int {
 	case key == "index.html" || key == "sitemap.xml":
 		return 9
 	case strings.HasPrefix(key, "incidents/") && strings.HasSuffix(key, ".html"):
-		return 1
-	case strings.HasSuffix(key, ".html"):
-		return 2
-	case strings.HasPrefix(key, "api/"):
 		return 3
-	case strings.HasPrefix(key, "badges/"):
+	case strings.HasSuffix(key, ".html"):
 		return 4
-	case strings.HasSuffix(key, ".ics"):
+	case strings.HasPrefix(key, "api/"):
 		return 5
-	case isFeed(key):
+	case strings.HasPrefix(key, "badges/"):
 		return 6
+	case strings.HasSuffix(key, ".ics"):
+		return 2
+	case isFeed(key):
+		return 7
 	}
-	return 7
+	return 1
+}
+
+// isAsset says whether key is a fingerprinted asset.
+func isAsset(key string) bool {
+	return strings.HasPrefix(key, "assets/") && fingerprinted.MatchString(path.Base(key))
 }
 
 func isFeed(key string) bool {
