@@ -6,6 +6,7 @@
 //	go run ./internal/compare --shape rich            # 5 runs each
 //	go run ./internal/compare --shape classic --linear   # statusgen at the shape's posts and ten times as many
 //	go run ./internal/compare --scale spread250,spread500,spread1000,wide   # statusgen alone over shapes
+//	go run ./internal/compare --deploy example,wide   # statusgen deploy to an S3 server and a folder
 //
 // It writes a corpus of the shape (internal/corpus), builds statusgen from this
 // repository, turns the corpus into a Hugo site (taxonomies region and
@@ -15,8 +16,11 @@
 // one's peak RSS. The floor is reading the posts, parsing their YAML and
 // rendering their Markdown with goldmark on all cores, writing nothing; it
 // runs as a process of its own (compare --floor SITE), measured as the
-// tools are, and once more inside compare, warm, for comparison. Method and
-// results: docs/BENCHMARKS.md.
+// tools are, and once more inside compare, warm, for comparison. --deploy
+// times statusgen deploy of each shape's build to an S3 server (gofakes3,
+// compare --s3, over loopback HTTP) and to a folder: into an empty
+// bucket, unchanged, and after one post is edited. Method and results:
+// docs/BENCHMARKS.md.
 package main
 
 import (
@@ -46,11 +50,27 @@ func main() {
 	runs := flag.Int("runs", 5, "builds of each tool")
 	linear := flag.Bool("linear", false, "build with statusgen only, at --posts and ten times as many")
 	scale := flag.String("scale", "", "build with statusgen only each of these comma-separated `shapes`, alternating, e.g. spread250,spread500,spread1000")
+	deployShapes := flag.String("deploy", "", "time statusgen deploy of each of these comma-separated `shapes` (and "+exampleShape+", the example site) to an S3 server and a folder")
 	work := flag.String("work", "", "keep the corpora and outputs in this `folder` (default: a temporary one, removed)")
 	floorSite := flag.String("floor", "", "run the floor once over the site in this `folder` and exit (used by compare itself)")
+	s3 := flag.Bool("s3", false, "serve an S3-compatible bucket on a loopback port, print its address, and stop when standard input ends (used by compare --deploy itself)")
 	flag.Parse()
+	if *s3 {
+		if err := serveS3(); err != nil {
+			fmt.Fprintln(os.Stderr, "compare:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *floorSite != "" {
 		if _, err := floor(*floorSite, 1); err != nil {
+			fmt.Fprintln(os.Stderr, "compare:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if *deployShapes != "" {
+		if err := deploying(strings.Split(*deployShapes, ","), *runs, *work); err != nil {
 			fmt.Fprintln(os.Stderr, "compare:", err)
 			os.Exit(1)
 		}
