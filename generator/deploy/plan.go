@@ -70,11 +70,13 @@ func readManifest(ctx context.Context, bucket *blob.Bucket) (*manifest, error) {
 // file is one output file as a target stores it.
 type file struct {
 	key     string
-	body    []byte // nil once known unchanged
-	md5     []byte
+	body    []byte // nil when the target holds it already
+	md5     []byte // of the bytes stored
+	raw     []byte // MD5 of the file as built
 	size    int64
 	headers headers
 	isNew   bool // not in the bucket yet
+	upload  bool // not in the bucket as it would be stored now
 }
 
 // order is when a file goes up: files new to the bucket first, then the
@@ -84,10 +86,6 @@ func (f *file) order() int {
 		return stage(f.key)
 	}
 	return 100 + stage(f.key)
-}
-
-func (f *file) record() string {
-	return hex.EncodeToString(f.md5) + " " + f.headers.digest()
 }
 
 // plan is what a deploy does to one target.
@@ -121,18 +119,12 @@ func (s *site) plan(ctx context.Context, bucket *blob.Bucket, t *status.DeployTa
 	files := make([]*file, len(s.files))
 	var errs firstError
 	parallel(len(s.files), func(i int) {
-		f, err := s.prepare(i, t)
+		key := s.files[i]
+		o, there := remote[key]
+		f, err := s.prepare(i, t, m.Files[key], o, there, force)
 		if err != nil {
 			errs.set(err)
 			return
-		}
-		o, ok := remote[f.key]
-		f.isNew = !ok
-		// A listing without MD5 (an S3 object encrypted with KMS, or
-		// uploaded in parts: its ETag is no MD5) is taken on the
-		// manifest's word, which holds the MD5 of what a deploy stored.
-		if ok && !force && o.size == f.size && (o.md5 == nil || bytes.Equal(o.md5, f.md5)) && m.Files[f.key] == f.record() {
-			f.body = nil
 		}
 		files[i] = f
 	})
@@ -144,7 +136,7 @@ func (s *site) plan(ctx context.Context, bucket *blob.Bucket, t *status.DeployTa
 	for _, f := range files {
 		local[f.key] = true
 		p.manifest[f.key] = f.record()
-		if f.body != nil {
+		if f.upload {
 			p.uploads = append(p.uploads, f)
 		}
 	}
@@ -179,18 +171,56 @@ func (s *site) plan(ctx context.Context, bucket *blob.Bucket, t *status.DeployTa
 	return p, nil
 }
 
-// prepare makes a built file's body as the target stores it.
-func (s *site) prepare(i int, t *status.DeployTarget) (*file, error) {
+// prepare makes a built file's body as the target stores it, or, when
+// the target already holds it as a deploy stored it, notes that and
+// leaves body nil. A file stored compressed is compared by the MD5 of its
+// bytes as built, which the manifest keeps: compressing every file on
+// every deploy would take minutes with Brotli on a large site.
+func (s *site) prepare(i int, t *status.DeployTarget, rec string, o remoteObject, there, force bool) (*file, error) {
 	key, body := s.files[i], s.data[i]
-	var err error
-	h := headersFor(key, t)
-	if h.encoding != "" {
-		if body, err = compress(h.encoding, body); err != nil {
+	raw := md5.Sum(body)
+	f := &file{key: key, raw: raw[:], headers: headersFor(key, t), isNew: !there}
+	if old, ok := parseRecord(rec); ok && there && !force && old.headers == f.headers.digest() && bytes.Equal(old.raw, f.raw) &&
+		o.size == old.size && (o.md5 == nil || bytes.Equal(o.md5, old.md5)) {
+		// A listing without MD5 (an S3 object encrypted with KMS, or
+		// uploaded in parts: its ETag is no MD5) is taken on the
+		// manifest's word, which holds the MD5 of what a deploy stored.
+		f.md5, f.size = old.md5, old.size
+		return f, nil
+	}
+	if f.headers.encoding != "" {
+		var err error
+		if body, err = compress(f.headers.encoding, body); err != nil {
 			return nil, fmt.Errorf("%s: %v", key, err)
 		}
 	}
 	sum := md5.Sum(body)
-	return &file{key: key, body: body, md5: sum[:], size: int64(len(body)), headers: h}, nil
+	f.body, f.md5, f.size, f.upload = body, sum[:], int64(len(body)), true
+	return f, nil
+}
+
+// record is a manifest entry: the MD5 and size of the object a deploy
+// stored, the digest of its headers, and the MD5 of the file as built.
+type record struct {
+	md5, raw []byte
+	size     int64
+	headers  string
+}
+
+func (f *file) record() string {
+	return fmt.Sprintf("%x %s %x %d", f.md5, f.headers.digest(), f.raw, f.size)
+}
+
+func parseRecord(rec string) (record, bool) {
+	var r record
+	var md, raw string
+	if n, err := fmt.Sscanf(rec, "%s %s %s %d", &md, &r.headers, &raw, &r.size); n != 4 || err != nil {
+		return r, false
+	}
+	var err1, err2 error
+	r.md5, err1 = hex.DecodeString(md)
+	r.raw, err2 = hex.DecodeString(raw)
+	return r, err1 == nil && err2 == nil
 }
 
 // changed lists the keys uploaded or deleted: what the CDN must forget.
