@@ -94,7 +94,7 @@ func Run(ctx context.Context, opts Options) ([]Result, error) {
 }
 
 func deployTarget(ctx context.Context, site *site, t *status.DeployTarget, opts Options) (r Result) {
-	bucket, err := blob.OpenBucket(ctx, t.URL)
+	bucket, err := blob.OpenBucket(ctx, openURL(t.URL))
 	if err != nil {
 		r.Err = fmt.Errorf("cannot open %s: %v", Redact(t.URL), err)
 		return r
@@ -275,4 +275,18 @@ func (f *firstError) get() error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.err
+}
+
+// openURL is the URL a target's bucket is opened with: a folder is
+// written through temporary files beside it, not in the system's
+// temporary folder, from which a rename into another file system fails.
+func openURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "file" || u.Query().Has("no_tmp_dir") {
+		return raw
+	}
+	q := u.Query()
+	q.Set("no_tmp_dir", "true")
+	u.RawQuery = q.Encode()
+	return u.String()
 }
