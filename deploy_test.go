@@ -442,7 +442,7 @@ func TestDeployMaxDeletes(t *testing.T) {
 	if code != 1 {
 		t.Fatalf("exit %d, want 1: %s", code, stderr)
 	}
-	for _, w := range []string{"files there are not in", "--max-deletes 2", "nothing was uploaded or deleted"} {
+	for _, w := range []string{"files a deploy stored there are not in", "--max-deletes 2", "nothing was uploaded or deleted", "is the build you mean"} {
 		if !strings.Contains(stderr, w) {
 			t.Errorf("message lacks %q: %s", w, stderr)
 		}

@@ -112,7 +112,7 @@ func deployTarget(ctx context.Context, site *site, t *status.DeployTarget, opts 
 	}
 	r.Unchanged = len(site.files) - len(p.uploads)
 	if opts.MaxDeletes >= 0 && len(p.deletes) > opts.MaxDeletes {
-		r.Err = fmt.Errorf("%d files there are not in %s, more than --max-deletes %d: nothing was uploaded or deleted. Check that %s is this site's bucket, then deploy with --max-deletes %d", len(p.deletes), opts.Out, opts.MaxDeletes, Redact(t.URL), len(p.deletes))
+		r.Err = fmt.Errorf("%d files a deploy stored there are not in %s, more than --max-deletes %d: nothing was uploaded or deleted. Check that %s is the build you mean, then deploy with --max-deletes %d", len(p.deletes), opts.Out, opts.MaxDeletes, opts.Out, len(p.deletes))
 		return r
 	}
 	purgers, err := Purgers(t.CDN, opts.Env)
