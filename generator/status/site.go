@@ -29,6 +29,8 @@ type Site struct {
 	// Deploy lists where `statusgen deploy` publishes the built site. The
 	// model carries it so that check reports its problems with the rest.
 	Deploy []*DeployTarget
+	// Notify lists where `statusgen notify` tells of new updates.
+	Notify []*NotifyTarget
 
 	once          sync.Once
 	regions       map[string]*Region
