@@ -69,7 +69,7 @@ func buildCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	start := time.Now()
 	var stats build.Stats
-	changes, err := publish.PublishOver(f.out, *previous, func(emit func(string, []byte) error) error {
+	changes, err := publish.PublishOver(f.out, *previous, opts.Now, func(emit func(string, []byte) error) error {
 		stats, err = build.Generate(opts, emit)
 		return err
 	})

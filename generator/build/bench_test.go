@@ -40,7 +40,7 @@ func BenchmarkBuild(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; b.Loop(); i++ {
 				out := filepath.Join(dir, fmt.Sprint("public", i))
-				if _, err := publish.Publish(out, func(emit func(string, []byte) error) error {
+				if _, err := publish.Publish(out, time.Time{}, func(emit func(string, []byte) error) error {
 					_, err := Generate(opts, emit)
 					return err
 				}); err != nil {

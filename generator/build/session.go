@@ -60,7 +60,7 @@ func (s *Session) Build(changed []string, now time.Time) (Rebuild, error) {
 
 // publish makes the first build: the whole site staged and swapped in.
 func (s *Session) publish(r *run, res *Rebuild) error {
-	_, err := publish.Publish(s.out, func(emit func(string, []byte) error) error {
+	_, err := publish.Publish(s.out, r.build.Status().Now, func(emit func(string, []byte) error) error {
 		return s.p.render(r, r.outputs, emit)
 	})
 	if err != nil {
@@ -100,7 +100,7 @@ func (s *Session) update(r *run, res *Rebuild) error {
 	for _, o := range r.outputs {
 		now[o.Path] = true
 	}
-	res.Written, res.Removed, err = publish.Update(s.out, s.outputs, now, rendered)
+	res.Written, res.Removed, err = publish.Update(s.out, r.build.Status().Now, s.outputs, now, rendered)
 	if err != nil {
 		return err
 	}

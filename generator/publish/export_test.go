@@ -1,5 +1,7 @@
 package publish
 
+import "time"
+
 // What the external tests, which build real sites through package build,
 // reach inside the package for.
 type (
@@ -14,5 +16,5 @@ var (
 
 // PublishOn is Publish writing through d.
 func PublishOn(out string, build func(emit func(string, []byte) error) error, d disk) ([]string, error) {
-	return publish(out, "", build, d)
+	return publish(out, "", time.Time{}, build, d)
 }

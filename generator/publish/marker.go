@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // Marker is the file that marks a folder as statusgen's output, which a
@@ -18,10 +19,18 @@ const markerText = "This folder is statusgen's output: every build replaces it w
 // manifestHead starts the marker's list of the files a build wrote.
 const manifestHead = "Files of the last build, one per line, so that the next can tell them from files it did not write:\n"
 
-// markerFor is the marker of a build that wrote paths.
-func markerFor(paths []string) []byte {
+// builtHead starts the marker's line naming the build's instant, which
+// decided what was public: notify announces what that build showed.
+const builtHead = "Built as of "
+
+// markerFor is the marker of a build as of now that wrote paths; a zero
+// now is left out.
+func markerFor(paths []string, now time.Time) []byte {
 	var b bytes.Buffer
 	b.WriteString(markerText)
+	if !now.IsZero() {
+		b.WriteString(builtHead + now.UTC().Format(time.RFC3339Nano) + "\n")
+	}
 	b.WriteString(manifestHead)
 	for _, p := range paths {
 		b.WriteString(p)
@@ -110,4 +119,20 @@ func Listed(out string) ([]string, error) {
 func Reading(out string) (release func(), err error) {
 	parent, _ := filepath.Split(realPath(out))
 	return sharedLock(parent)
+}
+
+// BuiltAt returns the instant the last build into out was made as of:
+// which posts it showed as past and public.
+func BuiltAt(out string) (time.Time, error) {
+	data, err := os.ReadFile(filepath.Join(out, Marker))
+	if err != nil {
+		return time.Time{}, err
+	}
+	head, _, _ := strings.Cut(strings.ReplaceAll(string(data), "\r\n", "\n"), manifestHead)
+	for _, line := range strings.Split(head, "\n") {
+		if v, ok := strings.CutPrefix(line, builtHead); ok {
+			return time.Parse(time.RFC3339Nano, v)
+		}
+	}
+	return time.Time{}, fmt.Errorf("%s: its %s does not say when the build was made; build the site again with this statusgen", out, Marker)
 }

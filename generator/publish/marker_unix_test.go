@@ -41,7 +41,7 @@ func TestLockFileNamedPipe(t *testing.T) {
 	}
 	done := make(chan error, 2)
 	go func() {
-		_, err := Publish(out, func(func(string, []byte) error) error { return nil })
+		_, err := Publish(out, time.Time{}, func(func(string, []byte) error) error { return nil })
 		done <- err
 		_, err = Hold(out)
 		done <- err

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"time"
 )
 
 // Update brings an output folder that a build made up to date in place, as
@@ -24,7 +25,7 @@ import (
 // The marker lists every output at every moment: the new ones before they
 // are written, so that a failure or a kill midway leaves none unlisted.
 // It returns the files written and removed, sorted.
-func Update(out string, before, after map[string]bool, changed map[string][]byte) (written, removed []string, err error) {
+func Update(out string, now time.Time, before, after map[string]bool, changed map[string][]byte) (written, removed []string, err error) {
 	out = realPath(out)
 	unlock, err := lock(filepath.Dir(out))
 	if err != nil {
@@ -34,7 +35,7 @@ func Update(out string, before, after map[string]bool, changed map[string][]byte
 	if !contains(before, after) {
 		all := maps.Clone(before)
 		maps.Copy(all, after)
-		if err := writeMarker(out, all); err != nil {
+		if err := writeMarker(out, now, all); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -51,12 +52,12 @@ func Update(out string, before, after map[string]bool, changed map[string][]byte
 		return written, nil, nil // the same files: the marker lists them
 	}
 	slices.Sort(removed)
-	return written, removed, writeMarker(out, after)
+	return written, removed, writeMarker(out, now, after)
 }
 
 // writeMarker lists outputs in the marker; unchanged, it is left alone.
-func writeMarker(out string, outputs map[string]bool) error {
-	_, err := replaceFile(filepath.Join(out, Marker), markerFor(slices.Sorted(maps.Keys(outputs))))
+func writeMarker(out string, now time.Time, outputs map[string]bool) error {
+	_, err := replaceFile(filepath.Join(out, Marker), markerFor(slices.Sorted(maps.Keys(outputs)), now))
 	return err
 }
 

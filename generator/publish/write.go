@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Publish builds a whole new site beside out and swaps it in, so that out
@@ -24,8 +25,8 @@ import (
 //
 // It returns the output files added, changed or removed, sorted: what a CDN
 // in front of the site must forget.
-func Publish(out string, build func(emit func(path string, data []byte) error) error) ([]string, error) {
-	return publish(out, "", build, osDisk{})
+func Publish(out string, now time.Time, build func(emit func(path string, data []byte) error) error) ([]string, error) {
+	return publish(out, "", now, build, osDisk{})
 }
 
 // PublishOver is Publish with the old site read from the folder previous
@@ -34,8 +35,8 @@ func Publish(out string, build func(emit func(path string, data []byte) error) e
 // and files it has with the same bytes keep its modification times, so
 // that a sync that compares times uploads only what changed. previous is
 // only read.
-func PublishOver(out, previous string, build func(emit func(path string, data []byte) error) error) ([]string, error) {
-	return publish(out, previous, build, osDisk{})
+func PublishOver(out, previous string, now time.Time, build func(emit func(path string, data []byte) error) error) ([]string, error) {
+	return publish(out, previous, now, build, osDisk{})
 }
 
 // disk is what a build does to the staging folder, so that tests can make
@@ -51,7 +52,7 @@ type osDisk struct{}
 func (osDisk) Mkdir(name string) error                  { return os.Mkdir(name, 0o755) }
 func (osDisk) WriteFile(name string, data []byte) error { return writeNew(name, data) }
 
-func publish(out, previous string, build func(emit func(path string, data []byte) error) error, d disk) ([]string, error) {
+func publish(out, previous string, now time.Time, build func(emit func(path string, data []byte) error) error, d disk) ([]string, error) {
 	out = realPath(out)
 	parent, name := filepath.Split(out)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
@@ -87,7 +88,7 @@ func publish(out, previous string, build func(emit func(path string, data []byte
 		return nil, err
 	}
 	written := slices.Sorted(maps.Keys(w.same))
-	if err := d.WriteFile(filepath.Join(stage, Marker), markerFor(written)); err != nil {
+	if err := d.WriteFile(filepath.Join(stage, Marker), markerFor(written, now)); err != nil {
 		return nil, fmt.Errorf("cannot write %s: %w", Marker, unwrapPath(err))
 	}
 	changes, err := w.changes()

@@ -70,7 +70,7 @@ func testPublishOver(t *testing.T, prev, out string) {
 	}
 	v2 := map[string]string{"index.html": "two", "a/index.html": "same", "new.html": "n"}
 	for run := 1; run <= 2; run++ { // the second into an out of its own
-		changes, err := publish.PublishOver(out, prev, files(v2))
+		changes, err := publish.PublishOver(out, prev, time.Time{}, files(v2))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -103,7 +103,7 @@ func testPublishOver(t *testing.T, prev, out string) {
 func TestPublishKeepsUnchangedMtimes(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "public")
 	v1 := map[string]string{"index.html": "one", "a/index.html": "same", "gone.html": "x"}
-	if _, err := publish.Publish(out, files(v1)); err != nil {
+	if _, err := publish.Publish(out, time.Time{}, files(v1)); err != nil {
 		t.Fatal(err)
 	}
 	old := time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -111,7 +111,7 @@ func TestPublishKeepsUnchangedMtimes(t *testing.T) {
 		os.Chtimes(filepath.Join(out, p), old, old)
 	}
 	v2 := map[string]string{"index.html": "two", "a/index.html": "same", "new.html": "n"}
-	changes, err := publish.Publish(out, files(v2))
+	changes, err := publish.Publish(out, time.Time{}, files(v2))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,11 +148,11 @@ func TestPublishKeepsUnchangedMtimes(t *testing.T) {
 func TestPublishFailureKeepsOldSite(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "public")
 	v1 := map[string]string{"index.html": "old"}
-	if _, err := publish.Publish(out, files(v1)); err != nil {
+	if _, err := publish.Publish(out, time.Time{}, files(v1)); err != nil {
 		t.Fatal(err)
 	}
 	boom := errors.New("disk full")
-	_, err := publish.Publish(out, func(emit func(string, []byte) error) error {
+	_, err := publish.Publish(out, time.Time{}, func(emit func(string, []byte) error) error {
 		emit("index.html", []byte("half"))
 		return boom
 	})
@@ -215,7 +215,7 @@ func TestPublishSurvivesKill(t *testing.T) {
 	}
 	out := filepath.Join(t.TempDir(), "public")
 	oldSite := siteOf("old", 200)
-	if _, err := publish.Publish(out, files(oldSite)); err != nil {
+	if _, err := publish.Publish(out, time.Time{}, files(oldSite)); err != nil {
 		t.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -262,7 +262,7 @@ func publishChild() {
 		}
 		return nil
 	}
-	if _, err := publish.Publish(os.Getenv("STATUSGEN_PUBLISH_CHILD"), build); err != nil {
+	if _, err := publish.Publish(os.Getenv("STATUSGEN_PUBLISH_CHILD"), time.Time{}, build); err != nil {
 		os.Exit(1)
 	}
 	os.Exit(0)
@@ -291,7 +291,7 @@ func TestPublishConcurrent(t *testing.T) {
 	slow := siteOf("slow", 200)
 	done := make(chan error)
 	go func() {
-		_, err := publish.Publish(out, func(emit func(string, []byte) error) error {
+		_, err := publish.Publish(out, time.Time{}, func(emit func(string, []byte) error) error {
 			for p, s := range slow {
 				if err := emit(p, []byte(s)); err != nil {
 					return err
@@ -303,7 +303,7 @@ func TestPublishConcurrent(t *testing.T) {
 		done <- err
 	}()
 	time.Sleep(10 * time.Millisecond)
-	if _, err := publish.Publish(out, func(func(string, []byte) error) error { return errors.New("content errors") }); err == nil {
+	if _, err := publish.Publish(out, time.Time{}, func(func(string, []byte) error) error { return errors.New("content errors") }); err == nil {
 		t.Error("the failing build succeeded")
 	}
 	if err := <-done; err != nil {
@@ -321,13 +321,13 @@ func TestPublishConcurrent(t *testing.T) {
 func TestPublishThroughLink(t *testing.T) {
 	dir := t.TempDir()
 	target, link := filepath.Join(dir, "www"), filepath.Join(dir, "public")
-	if _, err := publish.Publish(target, files(map[string]string{"index.html": "old"})); err != nil {
+	if _, err := publish.Publish(target, time.Time{}, files(map[string]string{"index.html": "old"})); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.Symlink("www", link); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := publish.Publish(link, files(map[string]string{"index.html": "new"})); err != nil {
+	if _, err := publish.Publish(link, time.Time{}, files(map[string]string{"index.html": "new"})); err != nil {
 		t.Fatal(err)
 	}
 	if info, err := os.Lstat(link); err != nil || info.Mode()&os.ModeSymlink == 0 {
@@ -399,7 +399,7 @@ func TestPublishWriteFailure(t *testing.T) {
 		_, err := build.Generate(opts, emit)
 		return err
 	}
-	if _, err := publish.Publish(out, generate); err != nil {
+	if _, err := publish.Publish(out, time.Time{}, generate); err != nil {
 		t.Fatal(err)
 	}
 	before := sitetest.Tree(t, out)
@@ -445,5 +445,29 @@ func smallSite() fstest.MapFS {
 	return fstest.MapFS{
 		source.SiteFile:   {Data: []byte(sitetest.Site)},
 		"content/down.md": {Data: []byte("---\nregion: jp\nservice: psn\nstate: major_outage\ntimestamp: 2011-04-20T16:00:00Z\n---\nDown.\n")},
+	}
+}
+
+// TestBuiltAt: the marker names the instant the build was made as of,
+// which notify reads to announce what the build showed.
+func TestBuiltAt(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	now := time.Date(2011, 5, 20, 9, 30, 0, 0, time.FixedZone("JST", 9*3600))
+	if _, err := publish.Publish(out, now, files(map[string]string{"index.html": "a"})); err != nil {
+		t.Fatal(err)
+	}
+	got, err := publish.BuiltAt(out)
+	if err != nil || !got.Equal(now) {
+		t.Fatalf("BuiltAt = %v, %v; want %v", got, err, now)
+	}
+	if listed, err := publish.Listed(out); err != nil || len(listed) != 1 || listed[0] != "index.html" {
+		t.Fatalf("Listed = %v, %v", listed, err)
+	}
+	old := filepath.Join(t.TempDir(), "old")
+	if _, err := publish.Publish(old, time.Time{}, files(map[string]string{"index.html": "a"})); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := publish.BuiltAt(old); err == nil || !strings.Contains(err.Error(), "build the site again") {
+		t.Fatalf("a marker without the instant: %v", err)
 	}
 }
