@@ -18,7 +18,7 @@ import (
 // error messages, whatever the flag package would print.
 
 // commandNames are the commands in the order the usage lists them.
-var commandNames = []string{"init", "build", "check", "new", "watch", "serve", "deploy", "version", "help"}
+var commandNames = []string{"init", "build", "check", "new", "watch", "serve", "deploy", "notify", "version", "help"}
 
 // command returns the command called name, or nil.
 func command(name string) func(args []string, stdout, stderr io.Writer) int {
@@ -37,6 +37,8 @@ func command(name string) func(args []string, stdout, stderr io.Writer) int {
 		return serveCmd
 	case "deploy":
 		return deployCmd
+	case "notify":
+		return notifyCmd
 	case "version":
 		return versionCmd
 	case "help":

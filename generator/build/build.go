@@ -6,6 +6,7 @@
 package build
 
 import (
+	"bytes"
 	"io/fs"
 	"time"
 
@@ -66,6 +67,40 @@ func Check(opts Options) (Stats, source.ErrorList, error) {
 		return Stats{}, nil, err
 	}
 	return run.stats, source.Warnings(p.content(), run.build.Status(), outputs), nil
+}
+
+// Loaded is a site read, checked and derived as a build does it, its
+// outputs rendered only when asked: what notify words messages with.
+type Loaded struct {
+	run *run
+}
+
+// Load reads the site as Generate does, writing nothing.
+func Load(opts Options) (*Loaded, error) {
+	run, err := newPipeline(opts).run(nil, opts.Now)
+	if err != nil {
+		return nil, err
+	}
+	return &Loaded{run}, nil
+}
+
+// Build is the loaded site's rendering.
+func (l *Loaded) Build() *render.Build { return l.run.build }
+
+// Render renders one output file, e.g. "feed.xml"; nil when the site has
+// no such output.
+func (l *Loaded) Render(path string) ([]byte, error) {
+	for _, o := range l.run.outputs {
+		if o.Path == path {
+			var data []byte
+			err := render1(l.run, []*render.Output{o}, func(_ string, b []byte) error {
+				data = bytes.Clone(b)
+				return nil
+			})
+			return data, err
+		}
+	}
+	return nil, nil
 }
 
 // count sums up the outputs of a build.

@@ -1,6 +1,9 @@
 package deploy
 
 import (
+	"bytes"
+	"crypto/md5"
+	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"io/fs"
@@ -112,4 +115,24 @@ func (s *site) urls(keys []string) []string {
 	}
 	slices.Sort(urls)
 	return slices.Compact(urls)
+}
+
+// BuiltFor returns the address a build in out was made for, from its
+// sitemap, as a deploy takes it.
+func BuiltFor(out string) (string, error) { return sitemapBase(filepath.Join(out, "sitemap.xml")) }
+
+// ManifestKey is the object in which a deploy records what it stored:
+// notify reads it to tell whether the bucket holds the build.
+const ManifestKey = manifestKey
+
+// Holds reports whether a deploy manifest records the bytes data for key:
+// whether the deploy that wrote it stored this file as built.
+func Holds(stored []byte, key string, data []byte) (bool, error) {
+	var m manifest
+	if err := json.Unmarshal(stored, &m); err != nil || m.Format != 1 {
+		return false, fmt.Errorf("%s is damaged or from another version of statusgen", manifestKey)
+	}
+	r, ok := parseRecord(m.Files[key])
+	sum := md5.Sum(data)
+	return ok && bytes.Equal(r.raw, sum[:]), nil
 }

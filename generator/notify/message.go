@@ -29,7 +29,8 @@ func (e Event) String() string { return eventNames[e] }
 type Message struct {
 	// Key names the event within the site, stable from run to run: the
 	// update's incident and anchor ("psn-outage#2011-05-14-restored"),
-	// with "/started" or "/completed" for those events. With the
+	// with "/scheduled", "/started" or "/completed" for those events of
+	// planned work. With the
 	// target's name it is the message's idempotency key.
 	Key   string
 	Event Event

@@ -1,0 +1,288 @@
+package notify
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"slices"
+	"strings"
+	"time"
+
+	"statusgen/generator/render"
+	"statusgen/generator/status"
+)
+
+// An event is something a target may be told of, before it is worded:
+// working out which are due costs no rendering, so a first run on a site
+// of ten thousand posts words only the few it sends.
+type event struct {
+	key  string
+	kind Event
+	post *status.Post
+	at   time.Time // when it happened; due only once at is inside the target's bounds
+}
+
+// scope is what a target follows, and how its messages are worded.
+type scope struct {
+	sc status.Scope
+	// pairs, when both regions and services are limited, keeps the pairs
+	// of both; nil otherwise.
+	pairs    func(status.Pair) bool
+	tr       *render.Translator
+	loc      *time.Location
+	name     string // what the reader follows: a region, a group, the site
+	url      string // its page
+	siteWide bool
+}
+
+// targetScope works out a target's scope. One region, service, group or
+// pair is the scope of a feed, and the target's messages are worded as
+// that feed words them. Several regions (or services) are a group of
+// their own, worded as a group's feed is; in their language when they
+// share one, else the site's.
+func targetScope(b *render.Build, t *status.NotifyTarget) scope {
+	site := b.Status().Site
+	regions := expand(site, t.Regions, true)
+	services := expand(site, t.Services, false)
+	var s scope
+	switch {
+	case len(t.Regions) == 1 && len(t.Services) == 1 && site.Region(t.Regions[0]) != nil && site.Service(t.Services[0]) != nil:
+		s.sc = status.Scope{Region: t.Regions[0], Service: t.Services[0]}
+	case len(t.Regions) > 0:
+		s.sc = oneScope(site, t.Regions, regions, true, t.Name)
+		if len(services) > 0 {
+			s.pairs = setsPairOf(regions, services)
+		}
+	case len(t.Services) > 0:
+		s.sc = oneScope(site, t.Services, services, false, t.Name)
+	default:
+		s.siteWide = true
+	}
+	lang, loc := site.Language, site.Location
+	if len(regions) > 0 {
+		lang, loc = shared(site, regions)
+	}
+	if s.sc.Region != "" && s.sc.Service == "" {
+		lang = b.ScopeLanguage(s.sc) // exactly the region feed's
+	}
+	s.tr, s.loc = b.Words(lang), loc
+	s.name, s.url = scopeName(b, s.sc, site), b.AbsURL(render.ScopeDir(s.sc))
+	if s.sc.Group != nil && site.RegionGroup(s.sc.Group.ID) == nil && site.ServiceGroup(s.sc.Group.ID) == nil {
+		s.url = b.AbsURL("") // a group of the target's own has no page
+	}
+	return s
+}
+
+// expand turns ids of regions (or services) and of their groups into
+// region (service) ids, in site order.
+func expand(site *status.Site, ids []string, regions bool) []string {
+	if len(ids) == 0 {
+		return nil
+	}
+	want := map[string]bool{}
+	for _, id := range ids {
+		g := site.ServiceGroup(id)
+		if regions {
+			g = site.RegionGroup(id)
+		}
+		if g != nil {
+			for _, m := range g.Members {
+				want[m] = true
+			}
+		} else {
+			want[id] = true
+		}
+	}
+	all := site.ServiceIDs()
+	if regions {
+		all = site.RegionIDs()
+	}
+	return slices.DeleteFunc(slices.Clone(all), func(id string) bool { return !want[id] })
+}
+
+// oneScope is the scope of one region, service or group, or a group of
+// the target's own for several.
+func oneScope(site *status.Site, ids, members []string, regions bool, name string) status.Scope {
+	if len(ids) == 1 {
+		if g := site.RegionGroup(ids[0]); regions && g != nil {
+			return status.Scope{Group: g}
+		}
+		if g := site.ServiceGroup(ids[0]); !regions && g != nil {
+			return status.Scope{Group: g}
+		}
+		if regions {
+			return status.Scope{Region: ids[0]}
+		}
+		return status.Scope{Service: ids[0]}
+	}
+	return status.Scope{Group: &status.Group{ID: "notify-" + name, Name: name, Members: members, Regions: regions}}
+}
+
+func setsPairOf(regions, services []string) func(status.Pair) bool {
+	r, s := toSet(regions), toSet(services)
+	return func(pair status.Pair) bool { return r[pair.Region] && s[pair.Service] }
+}
+
+func toSet(ids []string) map[string]bool {
+	m := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		m[id] = true
+	}
+	return m
+}
+
+// shared is the language and zone the regions share, else the site's.
+func shared(site *status.Site, regions []string) (string, *time.Location) {
+	lang, loc := site.LanguageOf(site.Region(regions[0])), site.Region(regions[0]).Location
+	for _, id := range regions[1:] {
+		r := site.Region(id)
+		if site.LanguageOf(r) != lang {
+			lang = site.Language
+		}
+		if r.Location.String() != loc.String() {
+			loc = site.Location
+		}
+	}
+	if loc == nil {
+		loc = site.Location
+	}
+	return lang, loc
+}
+
+func scopeName(b *render.Build, sc status.Scope, site *status.Site) string {
+	switch {
+	case sc.Group != nil && strings.HasPrefix(sc.Group.ID, "notify-"):
+		return strings.Join(names(site, sc.Group.Members, sc.Group.Regions), ", ")
+	case sc.Group != nil:
+		return sc.Group.Name
+	case sc.Region != "" && sc.Service != "":
+		return site.Region(sc.Region).Name + " · " + site.Service(sc.Service).Name
+	case sc.Region != "":
+		return site.Region(sc.Region).Name
+	case sc.Service != "":
+		return site.Service(sc.Service).Name
+	}
+	return site.Title
+}
+
+func names(site *status.Site, ids []string, regions bool) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		if regions {
+			out[i] = site.Region(id).Name
+		} else {
+			out[i] = site.Service(id).Name
+		}
+	}
+	return out
+}
+
+// touches reports whether a post is for the target.
+func (s scope) touches(p *status.Post) bool {
+	return s.sc.Touches(p) && (s.pairs == nil || slices.ContainsFunc(p.Pairs, s.pairs))
+}
+
+// events lists what the target may be told of at the build's instant,
+// oldest first. told reports whether the ledger holds a key already:
+// planned work announced ahead is told of again when it starts.
+//
+//   - An update (a past post, or one announced ahead) is told of once.
+//   - Planned work (a post in state maintenance) still to come is told
+//     of as scheduled; when it starts, as started if it was told of
+//     before, else as the update it now is; when its window ends with no
+//     later post of its incident, as completed.
+func events(st *status.Status, s scope, want map[Event]bool, told func(string) bool) []event {
+	var out []event
+	lastBefore := map[*status.Post]bool{} // posts no later post of their incident followed before their window ended
+	for _, p := range st.PostsFor(s.sc) {
+		if !s.touches(p) {
+			continue
+		}
+		key := p.Incident + "#" + p.Name
+		switch {
+		case p.State != status.Maintenance:
+			if st.Published(p) {
+				out = append(out, event{key, Update, p, p.PublishedAt()})
+			}
+		case !st.IsPast(p):
+			if want[Scheduled] {
+				// Made public when first built, a time no one wrote:
+				// the build's, at the latest.
+				out = append(out, event{key + "/scheduled", Scheduled, p, minTime(p.PublishedAt(), st.Now)})
+			}
+		case told(key + "/scheduled"):
+			if want[Started] {
+				out = append(out, event{key + "/started", Started, p, p.Timestamp})
+			}
+		default:
+			out = append(out, event{key, Update, p, p.Timestamp})
+		}
+		if !p.Ends.IsZero() && !p.Ends.After(st.Now) {
+			lastBefore[p] = true
+		}
+	}
+	if want[Completed] {
+		out = append(out, completions(st, s, lastBefore)...)
+	}
+	slices.SortStableFunc(out, func(a, b event) int {
+		if c := a.at.Compare(b.at); c != 0 {
+			return c
+		}
+		return status.ByTime(a.post, b.post)
+	})
+	return out
+}
+
+// completions are the ends of the windows of ended planned work that no
+// later post of its incident in the scope spoke of before the end.
+func completions(st *status.Status, s scope, ended map[*status.Post]bool) []event {
+	var out []event
+	seen := map[string]bool{}
+	for p := range ended {
+		if seen[p.Incident] {
+			continue
+		}
+		seen[p.Incident] = true
+		var prev *status.Post // the scope's posts of the incident, in order
+		for _, q := range st.Incident(p.Incident).Posts {
+			if !s.touches(q) {
+				continue
+			}
+			if prev != nil && ended[prev] && q.Timestamp.After(prev.Ends) {
+				out = append(out, completed(prev))
+			}
+			prev = q
+		}
+		if prev != nil && ended[prev] {
+			out = append(out, completed(prev))
+		}
+	}
+	return out
+}
+
+func completed(p *status.Post) event {
+	return event{p.Incident + "#" + p.Name + "/completed", Completed, p, p.Ends}
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+// thread is the key of the incident's first message to the scope: the
+// first post of the incident the scope hears of.
+func thread(st *status.Status, s scope, incident string) string {
+	for _, q := range st.Incident(incident).Posts {
+		if s.touches(q) {
+			return q.Incident + "#" + q.Name
+		}
+	}
+	return incident
+}
+
+// hash is a short stable name for a key, for ids that must not show it.
+func hash(parts ...string) string {
+	h := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
+	return hex.EncodeToString(h[:16])
+}

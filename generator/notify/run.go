@@ -1,0 +1,321 @@
+package notify
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"statusgen/generator/build"
+	"statusgen/generator/deploy"
+	"statusgen/generator/publish"
+	"statusgen/generator/render"
+	"statusgen/generator/status"
+)
+
+// Bounds of a run, documented in docs/notify.md.
+const (
+	// DefaultDeadline is how long a run may take in all: a target that
+	// is down does not hold CI for longer, and gets what it missed from
+	// the next run.
+	DefaultDeadline = 5 * time.Minute
+	// FirstRunWindow is how far back a target's first run looks: an
+	// existing site's history is not announced, its last hour is.
+	FirstRunWindow = time.Hour
+	// Horizon is how far back any run looks: events older than that are
+	// never sent, and the ledger forgets them.
+	Horizon = 30 * 24 * time.Hour
+)
+
+// Options say what to announce, and where.
+type Options struct {
+	Build   build.Options // the site; Now and BaseURL are taken from the build in Out
+	Out     string        // the built site, as deployed
+	Ledger  string        // where the ledger is kept: a bucket URL or a folder; "" with DryRun for none
+	Deploys []string      // the site's deploy target URLs: a ledger in one of them checks the deploy
+	Targets []*status.NotifyTarget
+	DryRun  bool
+	Env     Env
+	Log     io.Writer // the summary, and with DryRun every message
+	// Deadline bounds the whole run; 0 for DefaultDeadline.
+	Deadline time.Duration
+	// Clock is the time messages are recorded at; nil for time.Now.
+	Clock func() time.Time
+}
+
+// Result is what a run did for one target.
+type Result struct {
+	Target  string
+	Sent    int // messages delivered (with DryRun: that would be)
+	Pending int // due messages not delivered, for the next run
+	Err     error
+}
+
+// Run announces, to every target, the events of its scope the build in
+// Out shows and its ledger does not hold. Targets run side by side, each
+// under its own lock: one that fails or hangs costs the others nothing.
+// The error is for what stops every target; a target's own is in its
+// Result.
+func Run(ctx context.Context, opts Options) ([]Result, error) {
+	if opts.Deadline == 0 {
+		opts.Deadline = DefaultDeadline
+	}
+	if opts.Clock == nil {
+		opts.Clock = time.Now
+	}
+	ctx, cancel := context.WithTimeout(ctx, opts.Deadline)
+	defer cancel()
+	loaded, err := load(opts)
+	if err != nil {
+		return nil, err
+	}
+	var store *Store
+	if opts.Ledger != "" {
+		if store, err = OpenLedgers(ctx, opts.Ledger); err != nil {
+			return nil, err
+		}
+		defer store.Close()
+		if !opts.DryRun {
+			if err := checkDeployed(ctx, store, opts); err != nil {
+				return nil, err
+			}
+		}
+	}
+	results := make([]Result, len(opts.Targets))
+	logs := make([]bytes.Buffer, len(opts.Targets))
+	var wg sync.WaitGroup
+	for i, t := range opts.Targets {
+		wg.Go(func() {
+			results[i] = runTarget(ctx, opts, loaded.Build(), store, t, &logs[i])
+		})
+	}
+	wg.Wait()
+	for i := range logs {
+		opts.Log.Write(logs[i].Bytes())
+	}
+	return results, nil
+}
+
+// load reads the site as of the build in Out, for the address it was
+// built for, and checks that Out is a build of these posts: what is
+// announced is what the build shows.
+func load(opts Options) (*build.Loaded, error) {
+	now, err := publish.BuiltAt(opts.Out)
+	if err != nil {
+		return nil, err
+	}
+	base, err := deploy.BuiltFor(opts.Out)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v; build the site again", opts.Out, err)
+	}
+	bo := opts.Build
+	bo.Now, bo.BaseURL = now, base
+	loaded, err := build.Load(bo)
+	if err != nil {
+		return nil, err
+	}
+	want, err := loaded.Render("feed.xml")
+	if err != nil {
+		return nil, err
+	}
+	got, err := os.ReadFile(filepath.Join(opts.Out, "feed.xml"))
+	if err != nil || !bytes.Equal(got, want) {
+		return nil, fmt.Errorf("%s was not built from these posts (its feed.xml differs from theirs as of %s); build, deploy, then notify, from one checkout",
+			opts.Out, now.UTC().Format(time.RFC3339))
+	}
+	return loaded, nil
+}
+
+// checkDeployed refuses to announce a build the bucket holding the
+// ledger does not serve: after a deploy that failed, readers following a
+// link would not find the update.
+func checkDeployed(ctx context.Context, store *Store, opts Options) error {
+	if !sameStore(opts.Ledger, opts.Deploys) {
+		return nil
+	}
+	stored, err := store.ReadFile(ctx, deploy.ManifestKey)
+	if err != nil {
+		return fmt.Errorf("the ledger's bucket has no deploy of this site (%v); deploy, then notify", err)
+	}
+	files, err := publish.Listed(opts.Out)
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(filepath.Join(opts.Out, filepath.FromSlash(f)))
+		if err != nil {
+			return err
+		}
+		ok, err := deploy.Holds(stored, f, data)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("the bucket does not hold this build (%s differs): the deploy failed or has not run; deploy, then notify; nothing was sent", f)
+		}
+	}
+	return nil
+}
+
+// sameStore reports whether the ledger is kept in one of the deploy
+// targets.
+func sameStore(ledger string, deploys []string) bool {
+	for _, d := range deploys {
+		if d == ledger {
+			return true
+		}
+	}
+	return false
+}
+
+// runTarget announces to one target what it has not heard of yet, in
+// order, stopping at the first message that cannot be delivered: the
+// next run starts again from there, so none is skipped and none comes
+// out of order.
+func runTarget(ctx context.Context, opts Options, b *render.Build, store *Store, t *status.NotifyTarget, log io.Writer) (res Result) {
+	res.Target = t.Name
+	defer func() { summarize(log, res, opts.DryRun) }()
+	var ch Channel
+	if !opts.DryRun {
+		var err error
+		if ch, err = NewChannel(t, b.Status().Site, opts.Env); err != nil {
+			res.Err = err
+			return res
+		}
+	}
+	var led *Ledger
+	if store != nil {
+		var err error
+		if led, err = store.Acquire(ctx, t.Name, opts.Deadline+time.Minute); err != nil {
+			res.Err = err
+			return res
+		}
+		defer func() {
+			if err := led.Release(context.WithoutCancel(ctx)); err != nil && res.Err == nil {
+				res.Err = err
+			}
+		}()
+	}
+	st := b.Status()
+	since := st.Now.Add(-FirstRunWindow)
+	if led != nil {
+		if led.Since().IsZero() {
+			led.SetSince(since)
+		}
+		since = led.Since()
+	}
+	floor := st.Now.Add(-Horizon)
+	if since.After(floor) {
+		floor = since
+	}
+	told := func(key string) bool { return led != nil && led.Has(key) }
+	s := targetScope(b, t)
+	all := events(st, s, wanted(t), told)
+	w := &wording{b: b, st: st, s: s, t: t, threads: map[string]string{}}
+	var due []event
+	for _, e := range all {
+		if _, ok := w.threads[e.post.Incident]; !ok {
+			w.threads[e.post.Incident] = e.key
+		}
+		if !e.at.Before(floor) && !told(e.key) {
+			due = append(due, e)
+		}
+	}
+	for i, e := range due {
+		m, err := w.word(e)
+		if err != nil {
+			res.Err, res.Pending = err, len(due)-i
+			break
+		}
+		if opts.DryRun {
+			printMessage(log, t, m)
+			res.Sent++
+			continue
+		}
+		if err := Deliver(ctx, ch, m, opts.Env); err != nil {
+			res.Err, res.Pending = err, len(due)-i
+			break
+		}
+		res.Sent++
+		led.Record(e.key, opts.Clock(), "sent")
+		// Saved after each message: a run killed midway repeats at most
+		// the message it was delivering.
+		if err := led.Save(context.WithoutCancel(ctx)); err != nil {
+			res.Err, res.Pending = err, len(due)-i-1
+			break
+		}
+	}
+	if led != nil && !opts.DryRun {
+		led.Prune(st.Now.Add(-Horizon))
+		if err := led.Save(context.WithoutCancel(ctx)); err != nil && res.Err == nil {
+			res.Err = err
+		}
+	}
+	return res
+}
+
+// wanted is which events the target is told of.
+func wanted(t *status.NotifyTarget) map[Event]bool {
+	want := map[Event]bool{Update: true, Scheduled: true, Started: true, Completed: true}
+	if t.Maintenance != nil {
+		want[Scheduled], want[Started], want[Completed] = false, false, false
+		for _, m := range t.Maintenance {
+			for e, name := range eventNames {
+				if name == m {
+					want[Event(e)] = true
+				}
+			}
+		}
+	}
+	return want
+}
+
+func summarize(log io.Writer, r Result, dryRun bool) {
+	verb := "sent"
+	if dryRun {
+		verb = "would send"
+	}
+	switch {
+	case r.Err != nil && r.Pending > 0:
+		fmt.Fprintf(log, "%s: %s %d, failed: %v; the next run sends the %d left\n", r.Target, verb, r.Sent, r.Err, r.Pending)
+	case r.Err != nil:
+		fmt.Fprintf(log, "%s: failed: %v\n", r.Target, r.Err)
+	case r.Sent == 0:
+		fmt.Fprintf(log, "%s: nothing new\n", r.Target)
+	default:
+		fmt.Fprintf(log, "%s: %s %d %s\n", r.Target, verb, r.Sent, plural(r.Sent, "message", "messages"))
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// printMessage shows a message as a dry run prints it.
+func printMessage(w io.Writer, t *status.NotifyTarget, m *Message) {
+	fmt.Fprintf(w, "%s: %s %s\n", t.Name, m.Event, m.Key)
+	fmt.Fprintf(w, "  %s\n  %s\n", m.Title, m.When)
+	if m.Window != "" {
+		fmt.Fprintf(w, "  %s\n", m.Window)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(m.Text), "\n") {
+		fmt.Fprintf(w, "  | %s\n", line)
+	}
+	fmt.Fprintf(w, "  %s: %s\n", m.Labels.View, m.URL)
+	if len(m.Feeds) > 0 {
+		fmt.Fprintf(w, "  feeds: %s\n", strings.Join(m.Feeds, " "))
+	}
+}
+
+// errNoLedger is returned for a run that would send with nowhere to
+// record what it sent.
+var errNoLedger = errors.New("notify needs a ledger to record what it sent")
