@@ -389,8 +389,8 @@ func (c *emailChannel) failure(ctx context.Context, step string, err error) erro
 		e.Code = se.Code
 		e.Permanent = se.Code/100 == 5
 		e.err = replyError(se, step != "auth")
-	case ctx.Err() != nil:
-		e.err = fmt.Errorf("%w: %v", ctx.Err(), err)
+	case ctxDone(ctx) != nil:
+		e.err = fmt.Errorf("%w: %v", ctxDone(ctx), err)
 	case errors.As(err, &cv), errors.As(err, &ha), errors.As(err, &ua):
 		e.Permanent = true
 	case errors.Is(err, errNoSTARTTLS), errors.Is(err, errNoAuth), errors.Is(err, errTooLarge):
@@ -400,6 +400,18 @@ func (c *emailChannel) failure(ctx context.Context, step string, err error) erro
 		e.err = errors.New("the server's reply to AUTH is not SMTP")
 	}
 	return e
+}
+
+// ctxDone is ctx.Err(), or DeadlineExceeded as soon as the deadline has
+// passed: the connection's deadline, the same instant, may fire first.
+func ctxDone(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if d, ok := ctx.Deadline(); ok && !time.Now().Before(d) {
+		return context.DeadlineExceeded
+	}
+	return nil
 }
 
 func smtpNetError(err error) bool {
