@@ -27,6 +27,7 @@ type siteDoc struct {
 	regions  []regionDoc     // beside Site.Regions
 	services []map[string]Pos
 	groups   [2][]groupDoc // region_groups, service_groups: beside Site's
+	notify   []notifyDoc   // beside Site.Notify
 }
 
 // groupDoc is where a group's keys and member ids stand.
@@ -64,7 +65,7 @@ const (
 	defaultFeedLimit = 50
 )
 
-var siteKeys = []string{"title", "description", "base_url", "home_url", "support_url", "language", "timezone", "feed_limit", "stale_incident_days", "websub_hub", "unsafe_html", "regions", "services", "region_groups", "service_groups", "deploy"}
+var siteKeys = []string{"title", "description", "base_url", "home_url", "support_url", "language", "timezone", "feed_limit", "stale_incident_days", "websub_hub", "unsafe_html", "regions", "services", "region_groups", "service_groups", "deploy", "notify"}
 
 // parseSite reads site.yaml; problems go to errs and the result holds what
 // could be read.
@@ -114,6 +115,8 @@ func parseSite(data []byte, errs *ErrorList) *siteDoc {
 			s.ServiceGroups, s.groups[1] = parseGroups(r, key, "services", v)
 		case "deploy":
 			s.Deploy = parseDeploy(r, v)
+		case "notify":
+			s.Notify, s.notify = parseNotify(r, v)
 		}
 	})
 	s.hinted = r.hinted
@@ -250,6 +253,7 @@ func (s *siteDoc) validate(errs *ErrorList, uiLangs []string) {
 	s.Services = validateGroups(errs, "service", s.ServiceGroups, s.groups[1], s.Services, func(v *status.Service) string { return v.ID }, s.keyPos["service_groups"])
 	s.validateRegions(errs, uiLangs) // before reordering: s.regions stands beside the regions as written
 	s.Regions = validateGroups(errs, "region", s.RegionGroups, s.groups[0], s.Regions, func(r *status.Region) string { return r.ID }, s.keyPos["region_groups"])
+	s.validateNotify(errs) // names regions, services and groups
 	// Names stand in plain text beside statusgen's words: in feed item
 	// titles, JSON, the calendar, badges. A direction control left open in
 	// one would reverse the words after it.

@@ -140,7 +140,7 @@ func TestSiteErrors(t *testing.T) {
 			`content/site.yaml:1:1: regions: declare at least one region`,
 			`content/site.yaml:1:1: services: declare at least one service`}},
 		{"unknown key", strings.Replace(testSite, "base_url:", "baseurl:", 1), []string{
-			`content/site.yaml:2:1: unknown key "baseurl" (did you mean "base_url"?); known keys: title, description, base_url, home_url, support_url, language, timezone, feed_limit, stale_incident_days, websub_hub, unsafe_html, regions, services, region_groups, service_groups, deploy`}},
+			`content/site.yaml:2:1: unknown key "baseurl" (did you mean "base_url"?); known keys: title, description, base_url, home_url, support_url, language, timezone, feed_limit, stale_incident_days, websub_hub, unsafe_html, regions, services, region_groups, service_groups, deploy, notify`}},
 		{"relative base_url", strings.Replace(testSite, "https://status.example.com/", "/status/", 1),
 			[]string{`content/site.yaml:2:11: base_url: "/status/" is not an absolute http or https URL`}},
 		{"bad ids", strings.NewReplacer("id: na", "id: ../x", "id: store", "id: Store").Replace(testSite), []string{
