@@ -78,9 +78,19 @@ func release(t *testing.T, l *Ledger) {
 }
 
 // soon is a context that ends before long, for an Acquire that must not
-// get the lock.
+// get the lock: long enough to see who holds it.
 func soon(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	return within(t, 300*time.Millisecond)
+}
+
+// bounded is a context for an Acquire that must not wait for a lease to
+// end: were it to, the test fails instead of hanging.
+func bounded(t *testing.T) context.Context {
+	return within(t, 20*time.Second)
+}
+
+func within(t *testing.T, d time.Duration) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
 	t.Cleanup(cancel)
 	return ctx
 }
@@ -208,7 +218,7 @@ func TestLedgerTargetsDoNotBlockEachOther(t *testing.T) {
 		s := openStore(t, where)
 		a := acquire(t, s, "a")
 		defer release(t, a)
-		b, err := openStore(t, where).Acquire(soon(t), "b", time.Minute)
+		b, err := openStore(t, where).Acquire(bounded(t), "b", time.Minute)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -318,7 +328,7 @@ func TestLedgerStaleLockIsTakenOver(t *testing.T) {
 		dead.Record("dead", time.Now(), Sent)
 		save(t, dead) // still the newest lock: saving is allowed
 
-		next, err := openStore(t, where).Acquire(soon(t), "ops", time.Minute)
+		next, err := openStore(t, where).Acquire(bounded(t), "ops", time.Minute)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -369,7 +379,7 @@ func TestLedgerDamaged(t *testing.T) {
 			if err := s.bucket.WriteAll(context.Background(), key, []byte(c.data), nil); err != nil {
 				t.Fatal(err)
 			}
-			_, err := s.Acquire(soon(t), "ops", time.Minute)
+			_, err := s.Acquire(bounded(t), "ops", time.Minute)
 			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), key) ||
 				!strings.Contains(err.Error(), "does not replace it") {
 				t.Errorf("%s: %v", c.name, err)
@@ -389,7 +399,7 @@ func TestLedgerDamagedLock(t *testing.T) {
 	if err := s.bucket.WriteAll(context.Background(), key, []byte("<html>"), nil); err != nil {
 		t.Fatal(err)
 	}
-	_, err := s.Acquire(soon(t), "ops", time.Minute)
+	_, err := s.Acquire(bounded(t), "ops", time.Minute)
 	if err == nil || !strings.Contains(err.Error(), key+" in ") || !strings.Contains(err.Error(), "is damaged") {
 		t.Errorf("Acquire over a damaged lock: %v", err)
 	}
@@ -454,4 +464,33 @@ func TestBucketURL(t *testing.T) {
 	if got := redact("s3://user:pw@b/p?endpoint=http://x"); got != "s3://b/p" {
 		t.Errorf("redact: %q", got)
 	}
+}
+
+// A message delivered just before the run's deadline is still recorded,
+// and the lock still released.
+func TestLedgerSaveAfterDeadline(t *testing.T) {
+	eachBucket(t, func(t *testing.T, where string) {
+		s := openStore(t, where)
+		ctx, cancel := context.WithCancel(context.Background())
+		l, err := s.Acquire(ctx, "ops", time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cancel()
+		l.Record("last", time.Now(), Sent)
+		if err := l.Save(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := l.Release(ctx); err != nil {
+			t.Fatal(err)
+		}
+		l, err = s.Acquire(bounded(t), "ops", time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer release(t, l)
+		if !l.Has("last") {
+			t.Error("the save after the deadline was lost")
+		}
+	})
 }
