@@ -126,6 +126,7 @@ func (l *Ledger) take(ctx context.Context, lease time.Duration) error {
 		}
 		newest, err := s.newest(ctx, l.folder, gen+1)
 		if err != nil {
+			s.unlock(ctx, key, mine) // not to keep the next run waiting for the lease
 			return stop(err)
 		}
 		if !newest {
@@ -203,15 +204,8 @@ func (l *Ledger) Release(ctx context.Context) error {
 	ctx, cancel := finishing(ctx)
 	defer cancel()
 	s := l.store
-	done := l.lock
-	done.Released = true
-	data, err := json.Marshal(done)
-	if err != nil {
-		return err
-	}
 	key := lockKey(l.folder, l.gen)
-	err = s.bucket.WriteAll(ctx, key, data, &blob.WriterOptions{ContentType: "application/json", CacheControl: "no-store"})
-	if err != nil {
+	if err := s.unlock(ctx, key, l.lock); err != nil {
 		return fmt.Errorf("cannot release the lock on %s, %s in %s: %v; the next run waits for it until %s",
 			l.target, key, s.where, err, l.lock.Until.Format(time.RFC3339))
 	}
@@ -223,6 +217,18 @@ func (l *Ledger) Release(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// unlock rewrites a lock object as released.
+func (s *Store) unlock(ctx context.Context, key string, r lockRecord) error {
+	ctx, cancel := finishing(ctx)
+	defer cancel()
+	r.Released = true
+	data, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	return s.bucket.WriteAll(ctx, key, data, &blob.WriterOptions{ContentType: "application/json", CacheControl: "no-store"})
 }
 
 // locks lists the generations of a target's lock objects, in order.
