@@ -170,9 +170,12 @@ func isNotFound(err error) bool {
 }
 
 // targetFolder is the folder of a target's lock and ledger.
-func targetFolder(target string) string {
+func targetFolder(target string) string { return ledgerPrefix + targetID(target) + "/" }
+
+// targetID names a target in the bucket without showing its name.
+func targetID(target string) string {
 	sum := sha256.Sum256([]byte(target))
-	return ledgerPrefix + hex.EncodeToString(sum[:16]) + "/"
+	return hex.EncodeToString(sum[:16])
 }
 
 // Ledger is what was delivered to one target, held under its lock from
@@ -192,10 +195,13 @@ type Ledger struct {
 }
 
 type ledgerFile struct {
-	Version int                    `json:"version"`
-	Target  string                 `json:"target"`
-	Since   time.Time              `json:"since,omitzero"`
-	Events  map[string]ledgerEvent `json:"events"`
+	Version int `json:"version"`
+	// Target is the hash the target's folder is named by, not its name:
+	// a bucket serving the site may serve this file too, and a name may
+	// hold a mailing list's address.
+	Target string                 `json:"target"`
+	Since  time.Time              `json:"since,omitzero"`
+	Events map[string]ledgerEvent `json:"events"`
 }
 
 type ledgerEvent struct {
@@ -210,13 +216,13 @@ func (l *Ledger) key() string { return l.folder + "ledger.json" }
 func (l *Ledger) load(ctx context.Context) error {
 	data, err := l.store.read(ctx, l.key())
 	if errors.Is(err, fs.ErrNotExist) {
-		l.file = ledgerFile{Version: ledgerVersion, Target: l.target, Events: map[string]ledgerEvent{}}
+		l.file = ledgerFile{Version: ledgerVersion, Target: targetID(l.target), Events: map[string]ledgerEvent{}}
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("cannot read the notify ledger of %s (%s in %s): %v", l.target, l.key(), l.store.where, err)
 	}
-	if err := l.file.parse(data, l.target); err != nil {
+	if err := l.file.parse(data, targetID(l.target)); err != nil {
 		return l.damaged(err)
 	}
 	return nil
@@ -230,7 +236,7 @@ func (f *ledgerFile) parse(data []byte, target string) error {
 	case f.Version != ledgerVersion:
 		return fmt.Errorf("version %d, not %d: written by another version of statusgen", f.Version, ledgerVersion)
 	case f.Target != target:
-		return fmt.Errorf("it is the ledger of %q", f.Target)
+		return fmt.Errorf("it is the ledger of another target (%s)", f.Target)
 	case f.Events == nil:
 		return errors.New("no events")
 	}

@@ -366,11 +366,12 @@ func TestLedgerSaveAfterRelease(t *testing.T) {
 }
 
 func TestLedgerDamaged(t *testing.T) {
+	ops, dev := targetID("ops"), targetID("dev")
 	cases := []struct{ name, data, want string }{
 		{"not json", "{\"version\":1, \"target\":", "not a ledger"},
-		{"version", `{"version":2,"target":"ops","events":{}}`, "version 2, not 1"},
-		{"other target", `{"version":1,"target":"dev","events":{}}`, `it is the ledger of "dev"`},
-		{"how", `{"version":1,"target":"ops","events":{"a#1":{"at":"2024-01-01T00:00:00Z","how":"maybe"}}}`, `event "a#1": how "maybe"`},
+		{"version", `{"version":2,"target":"` + ops + `","events":{}}`, "version 2, not 1"},
+		{"other target", `{"version":1,"target":"` + dev + `","events":{}}`, "it is the ledger of another target (" + dev + ")"},
+		{"how", `{"version":1,"target":"` + ops + `","events":{"a#1":{"at":"2024-01-01T00:00:00Z","how":"maybe"}}}`, `event "a#1": how "maybe"`},
 	}
 	eachBucket(t, func(t *testing.T, where string) {
 		s := openStore(t, where)
