@@ -80,7 +80,7 @@ func (h *hook) post(ctx context.Context, rawURL string, body any, m *Message, pa
 	err := postJSON(ctx, h.env, h.target, rawURL, body, header)
 	var he *HTTPError
 	if errors.As(err, &he) && he.Gone() {
-		return fmt.Errorf("%w (the URL is in %s)", err, h.urlEnv)
+		return fmt.Errorf("%w; make a new one and put its URL in %s", err, h.urlEnv)
 	}
 	return err
 }

@@ -16,7 +16,8 @@ var slackURL = strings.NewReplacer("&", "&amp;", "<", "%3C", ">", "%3E", "|", "%
 var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
 
 // mdSpecial are the characters Discord's and Mattermost's Markdown act on.
-const mdSpecial = "\\`*_~|[]()<>#"
+// Brackets are not: with every [ escaped, no ( can start a link address.
+const mdSpecial = "\\`*_~|[]<>#"
 
 // mdEscape backslash-escapes Markdown in plain text, all but addresses:
 // an escape inside a URL would end up in the link.
@@ -33,14 +34,17 @@ func noMention(s string) string { return escapeOutsideURLs(s, false, true) }
 func escapeOutsideURLs(s string, markdown, breakMentions bool) string {
 	var b strings.Builder
 	b.Grow(len(s) + len(s)/8)
-	prev := ' '
+	prev, afterURL := ' ', false
 	for s != "" {
 		i := urlStart(s)
 		if i < 0 {
 			i = len(s)
 		}
 		for j, r := range s[:i] {
-			if markdown && r < 0x80 && strings.ContainsRune(mdSpecial, r) {
+			// A backslash just after an address would be taken into it
+			// by the services' link detection; the < > ] that may end
+			// up there do nothing unescaped.
+			if markdown && !(afterURL && j == 0) && r < 0x80 && strings.ContainsRune(mdSpecial, r) {
 				b.WriteByte('\\')
 			}
 			b.WriteRune(r)
@@ -53,7 +57,7 @@ func escapeOutsideURLs(s string, markdown, breakMentions bool) string {
 		end := urlEnd(s)
 		b.WriteString(s[:end])
 		s = s[end:]
-		prev = '/'
+		prev, afterURL = '/', true
 	}
 	return b.String()
 }

@@ -119,7 +119,7 @@ func (e *HTTPError) Error() string {
 	fmt.Fprintf(&b, "target %q: %s answered %d %s", e.Target, e.Origin, e.Status, http.StatusText(e.Status))
 	switch {
 	case e.Gone():
-		b.WriteString(": the webhook no longer exists (deleted or revoked); make a new one and put its URL in the target's url_env variable")
+		b.WriteString(": the webhook no longer exists (deleted or revoked)")
 	case e.Status >= 300 && e.Status < 400:
 		b.WriteString(": a webhook URL does not redirect; check the target's URL")
 	}
