@@ -55,7 +55,7 @@ func sent(t *testing.T, typ string, m *Message) []request {
 	}
 	if *examples != "" {
 		for i, req := range got {
-			name := fmt.Sprintf("%s-%d.json", typ, i)
+			name := fmt.Sprintf("%s-%s-%d.json", strings.ReplaceAll(t.Name(), "/", "_"), typ, i)
 			if err := os.WriteFile(filepath.Join(*examples, name), req.Body, 0o644); err != nil {
 				t.Fatal(err)
 			}

@@ -38,6 +38,7 @@ type textWriter struct {
 	started bool   // some text was written
 	bol     bool   // at the start of a line, after its prefix
 	breaks  int    // newlines owed before the next text: 1 a line, 2 a paragraph
+	gap     string // what the blank lines among them start with
 	space   bool   // a space is owed before the next word
 	prefix  string // what each line starts with: quote marks and list indents
 	fresh   bool   // just after a list marker: a block there starts no new line
@@ -50,7 +51,17 @@ func (w *textWriter) block(n int) {
 	if !w.started || w.fresh {
 		return
 	}
-	w.breaks = max(w.breaks, n)
+	w.owe(max(w.breaks, n))
+}
+
+// owe sets the newlines owed. The blank lines among them belong to the
+// outermost block they stand between: a blank line before or after a
+// quote is not part of it.
+func (w *textWriter) owe(n int) {
+	if w.breaks == 0 || len(w.prefix) < len(w.gap) {
+		w.gap = w.prefix
+	}
+	w.breaks = n
 }
 
 // text writes running text, its whitespace collapsed as a browser would.
@@ -80,7 +91,7 @@ func (w *textWriter) word(s string) {
 	case w.breaks > 0:
 		for i := 1; i < w.breaks; i++ {
 			w.b.WriteByte('\n')
-			w.b.WriteString(strings.TrimRight(w.prefix, " "))
+			w.b.WriteString(strings.TrimRight(w.gap, " "))
 		}
 		w.b.WriteByte('\n')
 		w.b.WriteString(w.prefix)
@@ -96,9 +107,8 @@ func (w *textWriter) word(s string) {
 // verbatim writes preformatted text line by line under the prefix.
 func (w *textWriter) verbatim(s string) {
 	for i, line := range strings.Split(s, "\n") {
-		if i > 0 {
-			w.breaks++
-			w.started = true
+		if i > 0 && w.started {
+			w.owe(w.breaks + 1)
 		}
 		if line = strings.TrimRightFunc(line, unicode.IsSpace); line != "" {
 			w.word(line)

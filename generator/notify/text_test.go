@@ -1,8 +1,12 @@
 package notify
 
 import (
+	"bytes"
 	"strings"
 	"testing"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
 )
 
 func TestPlainText(t *testing.T) {
@@ -52,5 +56,25 @@ func TestPlainTextHuge(t *testing.T) {
 	got := PlainText(html)
 	if n := strings.Count(got, "\n\n"); n != 49 {
 		t.Errorf("%d paragraph breaks, want 49", n)
+	}
+}
+
+// TestPlainTextOfMarkdown reads what the site's Markdown converter (GFM)
+// makes of a post, not hand-written HTML.
+func TestPlainTextOfMarkdown(t *testing.T) {
+	src := "We are investigating **sign-in failures** on *PlayStation Network*.\n\n" +
+		"Affected:\n\n- PS3 & PSP\n- [Qriocity](https://www.qriocity.com/) music\n  - streaming\n\n" +
+		"1. Wait\n2. Retry\n\n> Quoted from the vendor\n\n```\n$ ping psn\n  timeout\n```\n\n" +
+		"| Region | State |\n|---|---|\n| Japan | Down |\n\nSee https://status.example.com/ for more.  \nThanks.\n\n- [x] found\n- [ ] fixed\n"
+	var buf bytes.Buffer
+	if err := goldmark.New(goldmark.WithExtensions(extension.GFM)).Convert([]byte(src), &buf); err != nil {
+		t.Fatal(err)
+	}
+	want := "We are investigating sign-in failures on PlayStation Network.\n\n" +
+		"Affected:\n\n- PS3 & PSP\n- Qriocity (https://www.qriocity.com/) music\n  - streaming\n\n" +
+		"1. Wait\n2. Retry\n\n> Quoted from the vendor\n\n$ ping psn\n  timeout\n\n" +
+		"Region | State\nJapan | Down\n\nSee https://status.example.com/ for more.\nThanks.\n\n- [x] found\n- [ ] fixed"
+	if got := PlainText(buf.String()); got != want {
+		t.Errorf("PlainText of\n%s\n got %q\nwant %q", buf.String(), got, want)
 	}
 }
