@@ -49,7 +49,7 @@ func (c *discord) Send(ctx context.Context, m *Message) error {
 
 func discordPayload(m *Message) *discordMessage {
 	e := discordEmbed{
-		Title: cut(headline(m), discordTitleMax, nil),
+		Title: cut(mdEscape(headline(m)), discordTitleMax, tidyBackslash),
 		URL:   m.URL,
 		Color: hexColor(color(m.State)),
 	}

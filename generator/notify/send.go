@@ -38,7 +38,7 @@ func Deliver(ctx context.Context, ch Channel, m *Message, env Env) error {
 			return nil
 		}
 		if ctx.Err() != nil {
-			return fmt.Errorf("%w (stopped: %v)", err, ctx.Err())
+			return fmt.Errorf("%w (stopped: %w)", err, ctx.Err())
 		}
 		if !retryable(err) {
 			return err
@@ -51,7 +51,7 @@ func Deliver(ctx context.Context, ch Channel, m *Message, env Env) error {
 			return fmt.Errorf("%w (the next try, in %s, would pass the deadline)", err, wait)
 		}
 		if err2 := sleep(ctx, wait); err2 != nil {
-			return fmt.Errorf("%w (stopped: %v)", err, err2)
+			return fmt.Errorf("%w (stopped: %w)", err, err2)
 		}
 	}
 }

@@ -165,8 +165,6 @@ func (w *textWriter) node(n *html.Node) {
 		w.block(1)
 		w.children(n)
 		w.block(1)
-	case atom.Td, atom.Th:
-		w.children(n)
 	default:
 		w.children(n)
 	}
