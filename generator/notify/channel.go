@@ -24,8 +24,10 @@ func NewChannel(t *status.NotifyTarget, site *status.Site, env Env) (Channel, er
 			return nil, err
 		}
 		return newChat(t.Type, h), nil
-	case "email", "websub":
-		return nil, fmt.Errorf("target %q: %s channels are not built here", t.Name, t.Type)
+	case "email":
+		return newEmail(t, site, env)
+	case "websub":
+		return newWebSub(t, site, env)
 	}
 	return nil, fmt.Errorf("target %q: unknown type %q", t.Name, t.Type)
 }

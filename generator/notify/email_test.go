@@ -221,7 +221,7 @@ func newTestEmail(t *testing.T, tg *status.NotifyTarget, smtpURL, addr string, r
 	return c, &dialed
 }
 
-func testTarget() *status.NotifyTarget {
+func emailTarget() *status.NotifyTarget {
 	return &status.NotifyTarget{
 		Type:        "email",
 		Name:        "email-ops",
@@ -334,7 +334,7 @@ func TestEmailThreadOverSTARTTLS(t *testing.T) {
 	mb := &mailbox{user: "bot@example.com", pass: "pa:ss/wörd"}
 	addr := serveSMTP(t, "starttls", mb)
 	_, roots := testCert()
-	c, dialed := newTestEmail(t, testTarget(), "smtp://bot%40example.com:pa%3Ass%2Fw%C3%B6rd@mail.example.com", addr, roots)
+	c, dialed := newTestEmail(t, emailTarget(), "smtp://bot%40example.com:pa%3Ass%2Fw%C3%B6rd@mail.example.com", addr, roots)
 
 	keys := []string{"psn-outage#investigating", "psn-outage#identified", "psn-outage#resolved"}
 	for _, k := range keys {
@@ -460,7 +460,7 @@ func TestEmailJapanese(t *testing.T) {
 	mb := &mailbox{user: "bot", pass: "pw"}
 	addr := serveSMTP(t, "starttls", mb)
 	_, roots := testCert()
-	tg := testTarget()
+	tg := emailTarget()
 	tg.From = "ops@example.com"
 	c, _ := newTestEmail(t, tg, "smtp://bot:pw@mail.example.com:2525", addr, roots)
 
@@ -510,7 +510,7 @@ func TestEmailHeaderInjection(t *testing.T) {
 	mb := &mailbox{}
 	addr := serveSMTP(t, "starttls", mb)
 	_, roots := testCert()
-	c, _ := newTestEmail(t, testTarget(), "smtp://mail.example.com", addr, roots)
+	c, _ := newTestEmail(t, emailTarget(), "smtp://mail.example.com", addr, roots)
 
 	m := testMessage("x#1", "")
 	m.IncidentTitle = "Outage\r\nBcc: victim@example.net\r\n\r\n<html>evil"
@@ -542,7 +542,7 @@ func TestEmailSMTPS(t *testing.T) {
 	mb := &mailbox{user: "bot", pass: "pw"}
 	addr := serveSMTP(t, "smtps", mb)
 	_, roots := testCert()
-	c, dialed := newTestEmail(t, testTarget(), "smtps://bot:pw@mail.example.com", addr, roots)
+	c, dialed := newTestEmail(t, emailTarget(), "smtps://bot:pw@mail.example.com", addr, roots)
 	if err := c.Send(context.Background(), testMessage("x#1", "")); err != nil {
 		t.Fatal(err)
 	}
@@ -569,7 +569,7 @@ func TestEmailWrongPassword(t *testing.T) {
 		}
 		addr := serveSMTP(t, "starttls", mb)
 		_, roots := testCert()
-		c, _ := newTestEmail(t, testTarget(), "smtp://bot:"+secret+"@mail.example.com", addr, roots)
+		c, _ := newTestEmail(t, emailTarget(), "smtp://bot:"+secret+"@mail.example.com", addr, roots)
 		err := c.Send(context.Background(), testMessage("x#1", ""))
 		e := emailError(t, err)
 		if strings.Contains(err.Error(), secret) {
@@ -613,7 +613,7 @@ func TestEmailRefusals(t *testing.T) {
 			mb := &mailbox{refuse: map[string]*smtp.SMTPError{tc.step: tc.reply}}
 			addr := serveSMTP(t, "starttls", mb)
 			_, roots := testCert()
-			c, _ := newTestEmail(t, testTarget(), "smtp://mail.example.com", addr, roots)
+			c, _ := newTestEmail(t, emailTarget(), "smtp://mail.example.com", addr, roots)
 			err := c.Send(context.Background(), testMessage("x#1", ""))
 			e := emailError(t, err)
 			if e.Code != tc.reply.Code || e.Step != tc.wantStep || e.Permanent != tc.permanent {
@@ -634,7 +634,7 @@ func TestEmailRefusals(t *testing.T) {
 func TestEmailRequiresSTARTTLS(t *testing.T) {
 	mb := &mailbox{user: "bot", pass: "pw"}
 	addr := serveSMTP(t, "plain", mb)
-	c, _ := newTestEmail(t, testTarget(), "smtp://bot:pw@mail.example.com", addr, nil)
+	c, _ := newTestEmail(t, emailTarget(), "smtp://bot:pw@mail.example.com", addr, nil)
 	err := c.Send(context.Background(), testMessage("x#1", ""))
 	e := emailError(t, err)
 	if !e.Permanent || e.Step != "starttls" || !strings.Contains(err.Error(), "STARTTLS") {
@@ -647,7 +647,7 @@ func TestEmailRequiresSTARTTLS(t *testing.T) {
 	// A relay on this machine may go without.
 	_, port, _ := net.SplitHostPort(addr)
 	for _, host := range []string{"127.0.0.1", "localhost"} {
-		c, _ := newTestEmail(t, testTarget(), "smtp://bot:pw@"+host+":"+port, addr, nil)
+		c, _ := newTestEmail(t, emailTarget(), "smtp://bot:pw@"+host+":"+port, addr, nil)
 		if err := c.Send(context.Background(), testMessage("x#1", "")); err != nil {
 			t.Errorf("%s: %v", host, err)
 		}
@@ -660,7 +660,7 @@ func TestEmailRequiresSTARTTLS(t *testing.T) {
 func TestEmailUntrustedCertificate(t *testing.T) {
 	mb := &mailbox{user: "bot", pass: "pw"}
 	addr := serveSMTP(t, "starttls", mb)
-	c, _ := newTestEmail(t, testTarget(), "smtp://bot:pw@mail.example.com", addr, x509.NewCertPool())
+	c, _ := newTestEmail(t, emailTarget(), "smtp://bot:pw@mail.example.com", addr, x509.NewCertPool())
 	e := emailError(t, c.Send(context.Background(), testMessage("x#1", "")))
 	if !e.Permanent || e.Step != "starttls" {
 		t.Errorf("step %q permanent %v: %v", e.Step, e.Permanent, e)
@@ -686,7 +686,7 @@ func TestEmailDeadline(t *testing.T) {
 			defer c.Close()
 		}
 	}()
-	c, _ := newTestEmail(t, testTarget(), "smtp://mail.example.com", l.Addr().String(), nil)
+	c, _ := newTestEmail(t, emailTarget(), "smtp://mail.example.com", l.Addr().String(), nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	e := emailError(t, c.Send(ctx, testMessage("x#1", "")))
@@ -699,7 +699,7 @@ func TestEmailTooLarge(t *testing.T) {
 	mb := &mailbox{maxBytes: 10000}
 	addr := serveSMTP(t, "starttls", mb)
 	_, roots := testCert()
-	c, _ := newTestEmail(t, testTarget(), "smtp://mail.example.com", addr, roots)
+	c, _ := newTestEmail(t, emailTarget(), "smtp://mail.example.com", addr, roots)
 	m := testMessage("x#1", "")
 	m.Text = strings.Repeat("long text ", 2000)
 	m.HTML = "<p>" + m.Text + "</p>"
@@ -730,7 +730,7 @@ func TestNewEmailConfig(t *testing.T) {
 		{name: "bad from", url: "smtp://mail.example.com", from: "not an address", wantErr: `from "not an address"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			tg := testTarget()
+			tg := emailTarget()
 			tg.SMTPEnv = "SMTP_URL"
 			tg.From = tc.from
 			env := Env{Getenv: func(k string) string {

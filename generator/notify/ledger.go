@@ -71,7 +71,7 @@ func OpenLedgers(ctx context.Context, where string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{where: redact(raw), dir: dir, Poll: 2 * time.Second}
+	s := &Store{where: redactURL(raw), dir: dir, Poll: 2 * time.Second}
 	s.bucket, err = blob.OpenBucket(ctx, raw)
 	if err != nil {
 		return nil, fmt.Errorf("cannot open the notify ledgers' bucket %s: %v", s.where, err)
@@ -150,13 +150,13 @@ func bucketURL(where string) (raw, dir string, err error) {
 	}
 	dir, err = filepath.Abs(filepath.FromSlash(p))
 	if err != nil {
-		return "", "", fmt.Errorf("cannot find the folder of %s: %v", redact(where), err)
+		return "", "", fmt.Errorf("cannot find the folder of %s: %v", redactURL(where), err)
 	}
 	return u.String(), dir, nil
 }
 
 // redact keeps of a bucket URL its scheme, bucket and path.
-func redact(raw string) string {
+func redactURL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return "the notify ledgers' bucket"

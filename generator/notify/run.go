@@ -243,7 +243,7 @@ func runTarget(ctx context.Context, opts Options, b *render.Build, store *Store,
 			break
 		}
 		res.Sent++
-		led.Record(e.key, opts.Clock(), "sent")
+		led.Record(e.key, opts.Clock(), Sent)
 		// Saved after each message: a run killed midway repeats at most
 		// the message it was delivering.
 		if err := led.Save(context.WithoutCancel(ctx)); err != nil {

@@ -151,15 +151,21 @@ func (e *HTTPError) RetryAfter() time.Duration { return e.Wait }
 // the answer. Each request has its own timeout within ctx. Redirects are
 // not followed: they would carry the payload to a host nobody chose.
 func postJSON(ctx context.Context, env Env, target, rawURL string, body any, header http.Header) error {
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		return permanent{fmt.Errorf("target %q: the webhook URL does not parse", target)}
-	}
-	origin := u.Scheme + "://" + u.Host
 	data, err := encodeJSON(body)
 	if err != nil {
 		return permanent{fmt.Errorf("target %q: making the payload: %v", target, err)}
 	}
+	return post(ctx, env, target, rawURL, "application/json", data, header)
+}
+
+// post sends one request of the content type given, with the same
+// timeout, redaction and reading of the reply as every channel's.
+func post(ctx context.Context, env Env, target, rawURL, contentType string, data []byte, header http.Header) error {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return permanent{fmt.Errorf("target %q: the URL does not parse", target)}
+	}
+	origin := u.Scheme + "://" + u.Host
 	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, rawURL, bytes.NewReader(data))
@@ -169,7 +175,7 @@ func postJSON(ctx context.Context, env Env, target, rawURL string, body any, hea
 	for k, vs := range header {
 		req.Header[k] = vs
 	}
-	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("User-Agent", "statusgen")
 	resp, err := noRedirects(env.Client).Do(req)
 	if err != nil {

@@ -328,8 +328,9 @@ func TestNewChannel(t *testing.T) {
 		{status.NotifyTarget{Type: "slack", Name: "s"}, `target "s": url_env is not set`},
 		{status.NotifyTarget{Type: "teams", Name: "t", URLEnv: "FTP"}, `does not hold an absolute http(s) URL`},
 		{status.NotifyTarget{Type: "discord", Name: "d", URLEnv: "REL"}, `does not hold an absolute http(s) URL`},
-		{status.NotifyTarget{Type: "email", Name: "e"}, "email channels are not built here"},
-		{status.NotifyTarget{Type: "websub", Name: "h"}, "websub channels are not built here"},
+		{status.NotifyTarget{Type: "email", Name: "e"}, "smtp_env is not set"},
+		{status.NotifyTarget{Type: "websub", Name: "h", URL: "https://hub.example.com/"}, ""},
+		{status.NotifyTarget{Type: "websub", Name: "h"}, "no WebSub hub"},
 		{status.NotifyTarget{Type: "sms", Name: "x"}, `unknown type "sms"`},
 	} {
 		ch, err := NewChannel(&tt.target, &status.Site{}, env)

@@ -2,8 +2,8 @@ package notify
 
 import (
 	"context"
+	"fmt"
 	"net/url"
-	"strings"
 	"sync"
 
 	"statusgen/generator/status"
@@ -20,12 +20,15 @@ type websub struct {
 	pinged    map[string]bool
 }
 
-func newWebSub(t *status.NotifyTarget, site *status.Site, env Env) *websub {
+func newWebSub(t *status.NotifyTarget, site *status.Site, env Env) (*websub, error) {
 	hub := t.URL
 	if hub == "" {
 		hub = site.WebSubHub
 	}
-	return &websub{name: t.Name, hub: hub, env: env, pinged: map[string]bool{}}
+	if hub == "" {
+		return nil, fmt.Errorf("target %q: no WebSub hub: give url: or the site's websub_hub", t.Name)
+	}
+	return &websub{name: t.Name, hub: hub, env: env, pinged: map[string]bool{}}, nil
 }
 
 func (w *websub) Send(ctx context.Context, m *Message) error {
@@ -37,7 +40,7 @@ func (w *websub) Send(ctx context.Context, m *Message) error {
 			continue
 		}
 		form := url.Values{"hub.mode": {"publish"}, "hub.url": {feed}}
-		if err := post(ctx, w.env, w.name, w.hub, "application/x-www-form-urlencoded", strings.NewReader(form.Encode()), nil); err != nil {
+		if err := post(ctx, w.env, w.name, w.hub, "application/x-www-form-urlencoded", []byte(form.Encode()), nil); err != nil {
 			return err
 		}
 		w.mu.Lock()
