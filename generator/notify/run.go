@@ -233,6 +233,9 @@ func runTarget(ctx context.Context, opts Options, b *render.Build, store *Store,
 			res.Err, res.Pending = err, len(due)-i
 			break
 		}
+		if t.Type == "websub" && len(m.Feeds) == 0 {
+			continue // no feed gained an item: nothing to tell the hub
+		}
 		if opts.DryRun {
 			printMessage(log, t, m)
 			res.Sent++
@@ -252,7 +255,7 @@ func runTarget(ctx context.Context, opts Options, b *render.Build, store *Store,
 		}
 	}
 	if led != nil && !opts.DryRun {
-		led.Prune(st.Now.Add(-Horizon))
+		led.Prune(opts.Clock().Add(-Horizon))
 		if err := led.Save(context.WithoutCancel(ctx)); err != nil && res.Err == nil {
 			res.Err = err
 		}

@@ -67,7 +67,9 @@ func (w *wording) word(e event) (*Message, error) {
 	case "webhook":
 		m.Hooks = w.hooks(e, inc)
 	case "websub":
-		m.Feeds = w.feeds(p)
+		if inFeeds(e) {
+			m.Feeds = w.feeds(p)
+		}
 	}
 	return m, nil
 }
@@ -99,6 +101,21 @@ func (w *wording) hooks(e event, inc *status.Incident) *Statuspage {
 		})
 	}
 	return h
+}
+
+// inFeeds reports whether the event is a post entering the feeds, which
+// hubs are told of: an update, planned work announced ahead, or planned
+// work not announced ahead at its start.
+func inFeeds(e event) bool {
+	switch e.kind {
+	case Update:
+		return true
+	case Scheduled:
+		return !e.post.Announced.IsZero()
+	case Started:
+		return e.post.Announced.IsZero()
+	}
+	return false
 }
 
 // holds reports whether a pair is the target's.
