@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -64,10 +65,15 @@ func notifyCmd(args []string, stdout, stderr io.Writer) int {
 	defer stop()
 	results, err := notify.Run(ctx, notify.Options{
 		Build: opts, Out: f.out, Ledger: ledger, Deploys: deploys, Targets: site.Notify,
-		DryRun: *dryRun, Env: notifyEnv(), Log: stdout,
+		DryRun: *dryRun, Env: notifyEnv(), Log: stdout, Errors: stderr,
 	})
-	if err != nil {
+	var list source.ErrorList
+	switch {
+	case errors.As(err, &list):
 		return report(err, "; nothing was sent", stderr)
+	case err != nil:
+		fmt.Fprintf(stderr, "statusgen notify: %s; nothing was sent\n", source.Printable(err.Error()))
+		return 1
 	}
 	var failed []string
 	for _, r := range results {

@@ -144,7 +144,7 @@ func (f *flags) flagName(fl *flag.Flag) string {
 
 // valueName is the placeholder of a flag's value: DIR, TIME, URL.
 func (f *flags) valueName(fl *flag.Flag) string {
-	m := regexp.MustCompile(`--` + regexp.QuoteMeta(fl.Name) + ` ([A-Z](?:[A-Z_:]*[A-Z])?)\b`).FindStringSubmatch(f.synopsis)
+	m := regexp.MustCompile(`--` + regexp.QuoteMeta(fl.Name) + ` ([A-Z](?:[A-Z_:|]*[A-Z])?)\b`).FindStringSubmatch(f.synopsis)
 	if m != nil {
 		return m[1]
 	}

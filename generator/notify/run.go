@@ -3,7 +3,6 @@ package notify
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -43,6 +42,7 @@ type Options struct {
 	DryRun  bool
 	Env     Env
 	Log     io.Writer // the summary, and with DryRun every message
+	Errors  io.Writer // the line of a target that failed
 	// Deadline bounds the whole run; 0 for DefaultDeadline.
 	Deadline time.Duration
 	// Clock is the time messages are recorded at; nil for time.Now.
@@ -87,6 +87,9 @@ func Run(ctx context.Context, opts Options) ([]Result, error) {
 			}
 		}
 	}
+	if opts.Errors == nil {
+		opts.Errors = opts.Log
+	}
 	results := make([]Result, len(opts.Targets))
 	logs := make([]bytes.Buffer, len(opts.Targets))
 	var wg sync.WaitGroup
@@ -96,8 +99,10 @@ func Run(ctx context.Context, opts Options) ([]Result, error) {
 		})
 	}
 	wg.Wait()
-	for i := range logs {
+	// In the order of site.yaml, whichever finished first.
+	for i, r := range results {
 		opts.Log.Write(logs[i].Bytes())
+		summarize(opts.Log, opts.Errors, r, opts.DryRun)
 	}
 	return results, nil
 }
@@ -180,7 +185,6 @@ func sameStore(ledger string, deploys []string) bool {
 // out of order.
 func runTarget(ctx context.Context, opts Options, b *render.Build, store *Store, t *status.NotifyTarget, log io.Writer) (res Result) {
 	res.Target = t.Name
-	defer func() { summarize(log, res, opts.DryRun) }()
 	var ch Channel
 	if !opts.DryRun {
 		var err error
@@ -279,16 +283,20 @@ func wanted(t *status.NotifyTarget) map[Event]bool {
 	return want
 }
 
-func summarize(log io.Writer, r Result, dryRun bool) {
+func summarize(log, errs io.Writer, r Result, dryRun bool) {
 	verb := "sent"
 	if dryRun {
 		verb = "would send"
 	}
+	var done string
+	if r.Sent > 0 {
+		done = fmt.Sprintf(" %s %d,", verb, r.Sent)
+	}
 	switch {
 	case r.Err != nil && r.Pending > 0:
-		fmt.Fprintf(log, "%s: %s %d, failed: %v; the next run sends the %d left\n", r.Target, verb, r.Sent, r.Err, r.Pending)
+		fmt.Fprintf(errs, "%s:%s failed: %v; the next run sends the %d left\n", r.Target, done, r.Err, r.Pending)
 	case r.Err != nil:
-		fmt.Fprintf(log, "%s: failed: %v\n", r.Target, r.Err)
+		fmt.Fprintf(errs, "%s:%s failed: %v\n", r.Target, done, r.Err)
 	case r.Sent == 0:
 		fmt.Fprintf(log, "%s: nothing new\n", r.Target)
 	default:
@@ -318,7 +326,3 @@ func printMessage(w io.Writer, t *status.NotifyTarget, m *Message) {
 		fmt.Fprintf(w, "  feeds: %s\n", strings.Join(m.Feeds, " "))
 	}
 }
-
-// errNoLedger is returned for a run that would send with nowhere to
-// record what it sent.
-var errNoLedger = errors.New("notify needs a ledger to record what it sent")

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -459,5 +460,42 @@ func TestRunChecksTheDeploy(t *testing.T) {
 	s.buildAt(t0.Add(2 * time.Minute))
 	if _, err := Run(context.Background(), opts); err == nil || !strings.Contains(err.Error(), "does not hold this build") {
 		t.Fatalf("a build not deployed: %v", err)
+	}
+}
+
+// TestRunTwoAtOnce: two runs of the same build at the same moment, as two
+// CI jobs would make, deliver each message once between them.
+func TestRunTwoAtOnce(t *testing.T) {
+	s := newRunSite(t)
+	s.post("fiber-1", "fiber", "[eu, jp]", "[net, shop]", "major_outage", t0.Add(-time.Minute), "Everything down", "")
+	s.post("fiber-2", "fiber", "[eu, jp]", "[net, shop]", "operational", t0.Add(-30*time.Second), "Everything back", "")
+	s.buildAt(t0)
+	var wg sync.WaitGroup
+	totals := make([]int, 2)
+	for i := range totals {
+		wg.Go(func() {
+			results, _ := s.run(false)
+			for _, r := range results {
+				if r.Err != nil {
+					t.Errorf("%s: %v", r.Target, r.Err)
+				}
+				totals[i] += r.Sent
+			}
+		})
+	}
+	wg.Wait()
+	// everything, japan, shop and europe hear of both updates; the hub
+	// of both, its feeds pinged once each run that sends.
+	if got := totals[0] + totals[1]; got != 10 {
+		t.Errorf("the two runs sent %d and %d messages, want 10 in all", totals[0], totals[1])
+	}
+	if n := len(s.slack("HOOK_ALL")); n != 2 {
+		t.Errorf("everything got %d messages, want 2", n)
+	}
+	if n := len(s.slack("HOOK_JP")); n != 2 {
+		t.Errorf("japan got %d messages, want 2", n)
+	}
+	if n := len(s.mails()); n != 2 {
+		t.Errorf("europe got %d mails, want 2", n)
 	}
 }

@@ -124,6 +124,9 @@ func Reading(out string) (release func(), err error) {
 // BuiltAt returns the instant the last build into out was made as of:
 // which posts it showed as past and public.
 func BuiltAt(out string) (time.Time, error) {
+	if _, err := Listed(out); err != nil {
+		return time.Time{}, err // not a build: Listed says why
+	}
 	data, err := os.ReadFile(filepath.Join(out, Marker))
 	if err != nil {
 		return time.Time{}, err
