@@ -270,13 +270,20 @@ func minTime(a, b time.Time) time.Time {
 	return b
 }
 
-// thread is the key of the incident's first message to the scope: the
-// first post of the incident the scope hears of.
-func thread(st *status.Status, s scope, incident string) string {
+// thread is the key of the incident's first message to the target, the
+// same from run to run: its first post's, as planned work announced
+// ahead if it was (or is to be), else as an update.
+func thread(st *status.Status, s scope, incident string, want map[Event]bool, told func(string) bool) string {
 	for _, q := range st.Incident(incident).Posts {
-		if s.touches(q) {
-			return q.Incident + "#" + q.Name
+		if !s.touches(q) {
+			continue
 		}
+		key := q.Incident + "#" + q.Name
+		ahead := q.State == status.Maintenance && (told(key+"/scheduled") || !st.IsPast(q) && want[Scheduled])
+		if ahead {
+			return key + "/scheduled"
+		}
+		return key
 	}
 	return incident
 }

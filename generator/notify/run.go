@@ -185,14 +185,6 @@ func sameStore(ledger string, deploys []string) bool {
 // out of order.
 func runTarget(ctx context.Context, opts Options, b *render.Build, store *Store, t *status.NotifyTarget, log io.Writer) (res Result) {
 	res.Target = t.Name
-	var ch Channel
-	if !opts.DryRun {
-		var err error
-		if ch, err = NewChannel(t, b.Status().Site, opts.Env); err != nil {
-			res.Err = err
-			return res
-		}
-	}
 	var led *Ledger
 	if store != nil {
 		var err error
@@ -201,12 +193,20 @@ func runTarget(ctx context.Context, opts Options, b *render.Build, store *Store,
 			return res
 		}
 		defer func() {
+			if !opts.DryRun {
+				led.Prune(opts.Clock().Add(-Horizon))
+				if err := led.Save(context.WithoutCancel(ctx)); err != nil && res.Err == nil {
+					res.Err = err
+				}
+			}
 			if err := led.Release(context.WithoutCancel(ctx)); err != nil && res.Err == nil {
 				res.Err = err
 			}
 		}()
 	}
 	st := b.Status()
+	// The first run fixes since, even when the target then fails: what
+	// comes after is owed to it.
 	since := st.Now.Add(-FirstRunWindow)
 	if led != nil {
 		if led.Since().IsZero() {
@@ -220,15 +220,23 @@ func runTarget(ctx context.Context, opts Options, b *render.Build, store *Store,
 	}
 	told := func(key string) bool { return led != nil && led.Has(key) }
 	s := targetScope(b, t)
-	all := events(st, s, wanted(t), told)
+	want := wanted(t)
 	w := &wording{b: b, st: st, s: s, t: t, threads: map[string]string{}}
 	var due []event
-	for _, e := range all {
+	for _, e := range events(st, s, want, told) {
 		if _, ok := w.threads[e.post.Incident]; !ok {
-			w.threads[e.post.Incident] = e.key
+			w.threads[e.post.Incident] = thread(st, s, e.post.Incident, want, told)
 		}
 		if !e.at.Before(floor) && !told(e.key) {
 			due = append(due, e)
+		}
+	}
+	var ch Channel
+	if !opts.DryRun && len(due) > 0 {
+		var err error
+		if ch, err = NewChannel(t, st.Site, opts.Env); err != nil {
+			res.Err, res.Pending = err, len(due)
+			return res
 		}
 	}
 	for i, e := range due {
@@ -256,12 +264,6 @@ func runTarget(ctx context.Context, opts Options, b *render.Build, store *Store,
 		if err := led.Save(context.WithoutCancel(ctx)); err != nil {
 			res.Err, res.Pending = err, len(due)-i-1
 			break
-		}
-	}
-	if led != nil && !opts.DryRun {
-		led.Prune(opts.Clock().Add(-Horizon))
-		if err := led.Save(context.WithoutCancel(ctx)); err != nil && res.Err == nil {
-			res.Err = err
 		}
 	}
 	return res

@@ -339,7 +339,7 @@ func TestRunIncident(t *testing.T) {
 func TestRunMaintenance(t *testing.T) {
 	s := newRunSite(t)
 	start := t0.Add(48 * time.Hour)
-	s.post("upgrade", "shop-upgrade", "jp", "shop", "maintenance", start, "Shop upgrade",
+	s.post("upgrade", "shop-upgrade", "[eu, jp]", "shop", "maintenance", start, "Shop upgrade",
 		"until: "+start.Add(2*time.Hour).Format(time.RFC3339)+"\n")
 	steps := []struct {
 		at                time.Time
@@ -347,14 +347,15 @@ func TestRunMaintenance(t *testing.T) {
 		webhook           string // the incident's status in the webhook's payload
 		components        []string
 	}{
-		{t0, "[Scheduled] Japan · Shop: Under maintenance — Shop upgrade", "[予定] Japan · Shop：メンテナンス中 — Shop upgrade", "scheduled", nil},
-		{start.Add(10 * time.Minute), "[In progress] Japan · Shop: Under maintenance — Shop upgrade", "[実施中] Japan · Shop：メンテナンス中 — Shop upgrade", "in_progress", []string{"operational->under_maintenance"}},
-		{start.Add(3 * time.Hour), "[Completed] Japan · Shop: Under maintenance — Shop upgrade", "[完了] Japan · Shop：メンテナンス中 — Shop upgrade", "completed", nil},
+		{t0, "[Scheduled] Europe, Japan · Shop: Under maintenance — Shop upgrade", "[予定] Japan · Shop：メンテナンス中 — Shop upgrade", "scheduled", nil},
+		{start.Add(10 * time.Minute), "[In progress] Europe, Japan · Shop: Under maintenance — Shop upgrade", "[実施中] Japan · Shop：メンテナンス中 — Shop upgrade", "in_progress", []string{"eu.shop operational->under_maintenance", "jp.shop operational->under_maintenance"}},
+		{start.Add(3 * time.Hour), "[Completed] Europe, Japan · Shop: Under maintenance — Shop upgrade", "[完了] Japan · Shop：メンテナンス中 — Shop upgrade", "completed", nil},
 	}
+	var first string // the Message-ID of Europe's first mail
 	for _, step := range steps {
 		s.buildAt(step.at)
 		results, _ := s.run(false)
-		sentCounts(t, results, map[string]int{"everything": 1, "japan": 1, "shop": 1, "hub": b2i(step.webhook == "in_progress")})
+		sentCounts(t, results, map[string]int{"everything": 1, "japan": 1, "shop": 1, "europe": 1, "hub": b2i(step.webhook == "in_progress")})
 		same(t, "everything", s.slack("HOOK_ALL"), []string{step.everything})
 		same(t, "japan", s.slack("HOOK_JP"), []string{step.japan})
 		hooks := s.bodies(s.hooks["HOOK_SHOP"])
@@ -374,14 +375,25 @@ func TestRunMaintenance(t *testing.T) {
 			t.Errorf("the webhook's incident: %+v", inc.Incident)
 		}
 		for i, want := range step.components {
-			if !strings.Contains(hooks[1+i], `"old_status":"`+strings.Split(want, "->")[0]+`"`) ||
-				!strings.Contains(hooks[1+i], `"new_status":"`+strings.Split(want, "->")[1]+`"`) ||
-				!strings.Contains(hooks[1+i], `"component_id":"jp.shop"`) {
+			id, change, _ := strings.Cut(want, " ")
+			from, to, _ := strings.Cut(change, "->")
+			if !strings.Contains(hooks[1+i], `"old_status":"`+from+`"`) || !strings.Contains(hooks[1+i], `"new_status":"`+to+`"`) ||
+				!strings.Contains(hooks[1+i], `"component_id":"`+id+`"`) {
 				t.Errorf("component update %s", hooks[1+i])
 			}
 		}
-		if len(s.mails()) != 0 {
-			t.Error("Europe heard of Japan's shop")
+		// Europe's list gets the three in one thread, in English.
+		mails := s.mails()
+		if len(mails) != 1 {
+			t.Fatalf("europe got %d mails", len(mails))
+		}
+		if first == "" {
+			first = mails[0].header.Get("Message-ID")
+		} else if got := mails[0].header.Get("In-Reply-To"); got != first {
+			t.Errorf("%s: In-Reply-To %q, want the announcement's %q", step.webhook, got, first)
+		}
+		if !strings.Contains(mails[0].text, "Mar 3, 2026, 00:00 GMT to Mar 3, 2026, 02:00 GMT") {
+			t.Errorf("the window in Europe's time:\n%s", mails[0].text)
 		}
 		s.bodies(s.hub)
 	}
