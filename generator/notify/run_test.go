@@ -511,3 +511,40 @@ func TestRunTwoAtOnce(t *testing.T) {
 		t.Errorf("europe got %d mails, want 2", n)
 	}
 }
+
+// TestRunFirstRunFailing: a target that fails on its first run, its
+// variable not set yet, is owed what comes after that run, even when the
+// variable is set hours later.
+func TestRunFirstRunFailing(t *testing.T) {
+	s := newRunSite(t)
+	s.post("fiber-1", "fiber", "jp", "net", "major_outage", t0.Add(-time.Minute), "Fiber cut near Tokyo", "")
+	s.buildAt(t0)
+	hook := s.env.Getenv("HOOK_JP")
+	get := s.env.Getenv
+	s.env.Getenv = func(k string) string {
+		if k == "HOOK_JP" {
+			return ""
+		}
+		return get(k)
+	}
+	results, _ := s.run(false)
+	if r := results["japan"]; r.Err == nil || r.Pending != 1 || !strings.Contains(r.Err.Error(), "HOOK_JP") {
+		t.Fatalf("japan without its variable: %+v", r)
+	}
+	// Set hours later: the post of an hour after the first run is still
+	// owed, though older than a first run's hour by then; so is the one
+	// the failing run could not send.
+	s.post("fiber-2", "fiber", "jp", "net", "operational", t0.Add(time.Hour), "Fixed", "")
+	s.buildAt(t0.Add(3 * time.Hour))
+	s.env.Getenv = func(k string) string {
+		if k == "HOOK_JP" {
+			return hook
+		}
+		return get(k)
+	}
+	s.slack("HOOK_JP")
+	results, _ = s.run(false)
+	if r := results["japan"]; r.Err != nil || r.Sent != 2 {
+		t.Fatalf("japan with its variable: %+v", r)
+	}
+}
