@@ -75,20 +75,28 @@ func Run(ctx context.Context, opts Options) ([]Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opts.Errors == nil {
+		opts.Errors = opts.Log
+	}
 	var store *Store
 	if opts.Ledger != "" {
-		if store, err = OpenLedgers(ctx, opts.Ledger); err != nil {
+		if store, err = OpenLedgers(ctx, opts.Ledger); err != nil && !opts.DryRun {
 			return nil, err
 		}
+		if err != nil {
+			// A dry run is for trying things out, often where the
+			// bucket's credentials are not.
+			fmt.Fprintf(opts.Errors, "statusgen notify: cannot open the ledger (%v); showing what first runs would send\n", err)
+			store = nil
+		}
+	}
+	if store != nil {
 		defer store.Close()
 		if !opts.DryRun {
 			if err := checkDeployed(ctx, store, opts); err != nil {
 				return nil, err
 			}
 		}
-	}
-	if opts.Errors == nil {
-		opts.Errors = opts.Log
 	}
 	results := make([]Result, len(opts.Targets))
 	logs := make([]bytes.Buffer, len(opts.Targets))
@@ -188,10 +196,15 @@ func runTarget(ctx context.Context, opts Options, b *render.Build, store *Store,
 	var led *Ledger
 	if store != nil {
 		var err error
-		if led, err = store.Acquire(ctx, t.Name, opts.Deadline+time.Minute); err != nil {
+		if led, err = store.Acquire(ctx, t.Name, opts.Deadline+time.Minute); err != nil && !opts.DryRun {
 			res.Err = err
 			return res
 		}
+		if err != nil {
+			fmt.Fprintf(log, "%s: cannot read its ledger (%v); showing what a first run would send\n", t.Name, err)
+		}
+	}
+	if led != nil {
 		defer func() {
 			if !opts.DryRun {
 				led.Prune(opts.Clock().Add(-Horizon))
