@@ -12,11 +12,14 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log"
 	"maps"
 	"math/big"
+	"mime"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/mail"
 	"net/url"
 	"os"
 	"os/exec"
@@ -29,6 +32,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 	"gopkg.in/yaml.v3"
@@ -37,9 +42,9 @@ import (
 )
 
 // Commands of the docs, run as written: docs/publishing.md's GitHub Actions
-// workflow step for step as a runner would, its rsync script, and the
-// README's start of a site with init. (TestWritingNewCommands runs
-// docs/writing.md's.)
+// workflow step for step as a runner would, its GitLab pipeline and rsync
+// script, docs/notify.md's dry run, and the README's start of a site with
+// init. (TestWritingNewCommands runs docs/writing.md's.)
 
 // needTool finds a program the docs use; without it the test skips, unless
 // the environment requires the outside tools (.ci/run does).
@@ -59,17 +64,35 @@ func needTool(t *testing.T, name string) string {
 // whose text starts with start.
 func docBlock(t *testing.T, lang, start string) string {
 	t.Helper()
-	doc, err := os.ReadFile(filepath.Join("docs", "publishing.md"))
+	return fencedBlock(t, "publishing.md", lang, start)
+}
+
+// fencedBlock returns the fenced block of docs/<doc> in language lang whose
+// text starts with start.
+func fencedBlock(t *testing.T, doc, lang, start string) string {
+	t.Helper()
+	for _, b := range fencedBlocks(t, doc, lang) {
+		if strings.HasPrefix(b, start) {
+			return b
+		}
+	}
+	t.Fatalf("docs/%s has no %s block starting %q", doc, lang, start)
+	return ""
+}
+
+// fencedBlocks returns the text of every fenced block of docs/<doc> in
+// language lang, in order.
+func fencedBlocks(t *testing.T, doc, lang string) []string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("docs", doc))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, m := range regexp.MustCompile("(?s)```"+lang+"\n(.*?)```").FindAllSubmatch(doc, -1) {
-		if strings.HasPrefix(string(m[1]), start) {
-			return string(m[1])
-		}
+	var out []string
+	for _, m := range regexp.MustCompile("(?s)```"+lang+"\n(.*?)```").FindAllSubmatch(data, -1) {
+		out = append(out, string(m[1]))
 	}
-	t.Fatalf("docs/publishing.md has no %s block starting %q", lang, start)
-	return ""
+	return out
 }
 
 // afterStory is a fixed clock after the example's story, so that runs of a
@@ -100,9 +123,10 @@ type workflow struct {
 
 // cloud is what the documented pipelines talk to: a bucket in an
 // S3-compatible server, which AWS_ENDPOINT_URL_S3 points the AWS SDK at,
-// and one HTTPS receiver standing in for Cloudflare's purge API, the WebSub
-// hub and AWS STS, which deploy reaches at their real names through a
-// CONNECT proxy (HTTPS_PROXY) and trusts through SSL_CERT_FILE.
+// one HTTPS receiver standing in for Cloudflare's purge API, the WebSub
+// hub, AWS STS and Slack's incoming webhooks, which deploy and notify
+// reach at their real names through a CONNECT proxy (HTTPS_PROXY) and
+// trust through SSL_CERT_FILE, and a mail server for notify's email.
 type cloud struct {
 	s3       *httptest.Server
 	backend  *s3mem.Backend
@@ -122,6 +146,7 @@ type cloud struct {
 	tunnels map[string]bool   // the hosts the proxy was asked for
 	assumed int               // AssumeRoleWithWebIdentity calls
 	refused []string          // requests the receiver did not expect
+	subs    *subscribers      // Slack's webhook (through receive) and the mail server
 }
 
 const (
@@ -130,8 +155,8 @@ const (
 	actionKeyID = "ASIAGITHUBOIDCTEST01"
 )
 
-// publishingSite is docs/publishing.md's site.yaml block: its bucket, and
-// its Cloudflare zone.
+// publishingSite is docs/publishing.md's site.yaml block: its bucket, its
+// Cloudflare zone, and whom notify tells.
 type publishingSite struct {
 	Deploy []struct {
 		URL string
@@ -139,6 +164,16 @@ type publishingSite struct {
 			Cloudflare struct{ Zone string }
 		}
 	}
+	Notify []notifyTarget
+}
+
+// notifyTarget is a target of site.yaml's notify: list, as far as the tests
+// need it.
+type notifyTarget struct {
+	Type, Name, To string
+	URLEnv         string `yaml:"url_env"`
+	SMTPEnv        string `yaml:"smtp_env"`
+	Regions        []string
 }
 
 func newCloud(t *testing.T, conf publishingSite) *cloud {
@@ -149,7 +184,8 @@ func newCloud(t *testing.T, conf publishingSite) *cloud {
 	if err != nil || u.Scheme != "s3" {
 		t.Fatalf("docs/publishing.md's target is not an s3:// URL: %q", conf.Deploy[0].URL)
 	}
-	c := &cloud{backend: s3mem.New(), bucket: u.Host, zone: conf.Deploy[0].CDN.Cloudflare.Zone, idToken: "eyJ.gitlab-oidc.test"}
+	c := &cloud{backend: s3mem.New(), bucket: u.Host, zone: conf.Deploy[0].CDN.Cloudflare.Zone, idToken: "eyJ.gitlab-oidc.test",
+		subs: newSubscribers(t, conf.Notify, "https://hooks.slack.com")}
 	if err := c.backend.CreateBucket(c.bucket); err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +219,7 @@ func newCloud(t *testing.T, conf publishingSite) *cloud {
 		BasicConstraintsValid: true,
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		DNSNames:              []string{"api.cloudflare.com", "pubsubhubbub.appspot.com", "sts.amazonaws.com", "sts.eu-west-1.amazonaws.com"},
+		DNSNames:              []string{"api.cloudflare.com", "pubsubhubbub.appspot.com", "sts.amazonaws.com", "sts.eu-west-1.amazonaws.com", "hooks.slack.com"},
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
@@ -237,13 +273,19 @@ func (c *cloud) reset() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.puts, c.keyIDs, c.purged, c.pinged, c.tunnels, c.assumed, c.refused = map[string]string{}, map[string]bool{}, nil, nil, map[string]bool{}, 0, nil
+	c.subs.reset()
 }
 
 // receive checks each call against the documented formats: Cloudflare's
 // purge by URL (a bearer token, JSON {"files": [...]}, at most 30), a
-// WebSub publish ping (hub.mode=publish, hub.url), and STS's
-// AssumeRoleWithWebIdentity (the role and the job's OIDC token).
+// WebSub publish ping (hub.mode=publish, hub.url), STS's
+// AssumeRoleWithWebIdentity (the role and the job's OIDC token), and
+// Slack's incoming webhook (see subscribers).
 func (c *cloud) receive(w http.ResponseWriter, r *http.Request) {
+	if r.Host == "hooks.slack.com" {
+		c.subs.slackHook(w, r)
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	refuse := func(why string) {
@@ -317,7 +359,7 @@ func (c *cloud) objects(t *testing.T) map[string]string {
 	}
 	got := map[string]string{}
 	for _, o := range list.Contents {
-		if o.Key == deployManifest {
+		if o.Key == deployManifest || strings.HasPrefix(o.Key, notifyLedgers) {
 			continue
 		}
 		obj, err := c.backend.GetObject(c.bucket, o.Key, nil)
@@ -333,6 +375,26 @@ func (c *cloud) objects(t *testing.T) map[string]string {
 
 // deployManifest is where deploy records the headers it stored (README).
 const deployManifest = ".statusgen-deploy.json"
+
+// notifyLedgers is the folder of the bucket where notify keeps its ledgers
+// (docs/notify.md).
+const notifyLedgers = ".statusgen-notify/"
+
+// ledgers lists the ledger files of the bucket.
+func (c *cloud) ledgers(t *testing.T) []string {
+	t.Helper()
+	list, err := c.backend.ListBucket(c.bucket, &gofakes3.Prefix{HasPrefix: true, Prefix: notifyLedgers}, gofakes3.ListBucketPage{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, o := range list.Contents {
+		if strings.HasSuffix(o.Key, "/ledger.json") {
+			out = append(out, o.Key)
+		}
+	}
+	return out
+}
 
 // env is the environment of a pipeline's commands: the test's, without
 // proxies or credentials of the machine, and with the AWS SDK and Go's
@@ -353,6 +415,279 @@ func (c *cloud) env(temp string) []string {
 		"AWS_EC2_METADATA_DISABLED=true",
 		afterStory,
 	)
+}
+
+// subscribers stand in for the targets of a notify: list: a Slack incoming
+// webhook for each slack target, which takes a message only as Slack
+// documents it (a POST of JSON with a text and Block Kit blocks, the
+// first a header) at the URL's secret path, and one mail server for the
+// email targets, which takes a message only after AUTH PLAIN with the
+// URL's user and password and reads it as a mail client would. Both note
+// what each target was told: the title of the update.
+type subscribers struct {
+	targets []notifyTarget
+	env     map[string]string // url_env and smtp_env names -> their URLs
+	hooks   map[string]string // Slack webhook path -> target name
+
+	mu      sync.Mutex
+	heard   []string // "target: title" of each message
+	refused []string
+}
+
+const (
+	smtpUser = "status@example.com" // written in the URL as is, as docs/publishing.md says it may be
+	smtpPass = "app-password-0123"
+)
+
+// newSubscribers starts what targets need: for slack targets, webhooks at
+// slackBase (the cloud's receiver, which passes them to slackHook), or at
+// a server of their own when slackBase is ""; for email targets, a mail
+// server.
+func newSubscribers(t *testing.T, targets []notifyTarget, slackBase string) *subscribers {
+	s := &subscribers{targets: targets, env: map[string]string{}, hooks: map[string]string{}}
+	if len(targets) == 0 {
+		t.Fatal("the docs' site.yaml has no notify: list")
+	}
+	var smtpURL string
+	for i, tg := range targets {
+		switch tg.Type {
+		case "slack":
+			if slackBase == "" {
+				srv := httptest.NewServer(http.HandlerFunc(s.slackHook))
+				t.Cleanup(srv.Close)
+				slackBase = srv.URL
+			}
+			path := fmt.Sprintf("/services/T0000/B000%d/XXXXXXXXXXXXXXXX", i)
+			s.hooks[path] = tg.Name
+			s.env[tg.URLEnv] = slackBase + path
+		case "email":
+			if smtpURL == "" {
+				smtpURL = "smtp://" + smtpUser + ":" + smtpPass + "@" + s.serveSMTP(t)
+			}
+			s.env[tg.SMTPEnv] = smtpURL
+		default:
+			t.Fatalf("the docs' notify: list has a %s target, which the tests have no receiver for", tg.Type)
+		}
+		if tg.Name == "" {
+			t.Fatalf("give the docs' %s target a name:", tg.Type)
+		}
+	}
+	return s
+}
+
+// environ is the environment notify needs, NAME=value.
+func (s *subscribers) environ() []string {
+	var out []string
+	for _, k := range slices.Sorted(maps.Keys(s.env)) {
+		out = append(out, k+"="+s.env[k])
+	}
+	return out
+}
+
+// secrets are the parts of the URLs that must never be printed.
+func (s *subscribers) secrets() []string {
+	return append(slices.Collect(maps.Keys(s.hooks)), smtpPass)
+}
+
+func (s *subscribers) note(target, title string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.heard = append(s.heard, target+": "+title)
+}
+
+func (s *subscribers) refuse(why string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refused = append(s.refused, why)
+}
+
+func (s *subscribers) reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.heard, s.refused = nil, nil
+}
+
+// slackHook is a Slack incoming webhook: it answers 200 "ok" to a message
+// in Block Kit, and 400 "invalid_payload" to anything else.
+func (s *subscribers) slackHook(w http.ResponseWriter, r *http.Request) {
+	var msg struct {
+		Text   string `json:"text"`
+		Blocks []struct {
+			Type string `json:"type"`
+			Text struct {
+				Type, Text string
+			} `json:"text"`
+		} `json:"blocks"`
+	}
+	err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&msg)
+	target, known := s.hooks[r.URL.Path]
+	why := ""
+	switch {
+	case r.Method != http.MethodPost || !known:
+		why = "not a POST to a webhook's URL"
+	case r.Header.Get("Content-Type") != "application/json":
+		why = "not JSON"
+	case err != nil:
+		why = err.Error()
+	case msg.Text == "" || len(msg.Blocks) == 0 || msg.Blocks[0].Type != "header" || msg.Blocks[0].Text.Type != "plain_text":
+		why = "not a Block Kit message with a text and a header"
+	}
+	if why != "" {
+		s.refuse("slack " + r.URL.Path + ": " + why)
+		http.Error(w, "invalid_payload", http.StatusBadRequest)
+		return
+	}
+	s.note(target, updateTitle(msg.Blocks[0].Text.Text, " — "))
+	io.WriteString(w, "ok")
+}
+
+// updateTitle is the post's title in a message's title, which puts what
+// and where before it: "Europe · PlayStation Store: Degraded performance —
+// Downloads slow", or in an email's subject "[Europe] Downloads slow".
+func updateTitle(s, sep string) string {
+	if i := strings.LastIndex(s, sep); i >= 0 {
+		return s[i+len(sep):]
+	}
+	return s
+}
+
+// serveSMTP runs the mail server on a loopback address, which notify
+// speaks to without TLS, and returns the address.
+func (s *subscribers) serveSMTP(t *testing.T) string {
+	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &mailSession{s: s}, nil }))
+	srv.Domain = "mail.example.com"
+	srv.AllowInsecureAuth = true // on loopback only
+	srv.ErrorLog = log.New(io.Discard, "", 0)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(l)
+	t.Cleanup(func() { srv.Close() })
+	return l.Addr().String()
+}
+
+type mailSession struct {
+	s      *subscribers
+	authed bool
+	to     []string
+}
+
+func (m *mailSession) AuthMechanisms() []string { return []string{sasl.Plain} }
+
+func (m *mailSession) Auth(string) (sasl.Server, error) {
+	return sasl.NewPlainServer(func(_, user, pass string) error {
+		if user != smtpUser || pass != smtpPass {
+			return smtp.ErrAuthFailed
+		}
+		m.authed = true
+		return nil
+	}), nil
+}
+
+func (m *mailSession) Mail(string, *smtp.MailOptions) error {
+	if !m.authed {
+		return smtp.ErrAuthRequired
+	}
+	return nil
+}
+
+func (m *mailSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+	m.to = append(m.to, to)
+	return nil
+}
+
+// Data reads the message as a mail client would, and notes it for the
+// target whose address it went to.
+func (m *mailSession) Data(r io.Reader) error {
+	msg, err := mail.ReadMessage(io.LimitReader(r, 1<<20))
+	if err != nil {
+		return err
+	}
+	io.Copy(io.Discard, msg.Body)
+	subject, err := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
+	mediaType, _, _ := mime.ParseMediaType(msg.Header.Get("Content-Type"))
+	to, _ := mail.ParseAddress(msg.Header.Get("To"))
+	var target string
+	for _, tg := range m.s.targets {
+		if a, _ := mail.ParseAddress(tg.To); tg.Type == "email" && a != nil && to != nil && a.Address == to.Address && slices.Equal(m.to, []string{a.Address}) {
+			target = tg.Name
+		}
+	}
+	switch {
+	case err != nil:
+		m.s.refuse("email: Subject: " + err.Error())
+	case target == "":
+		m.s.refuse(fmt.Sprintf("email to %v (To: %s): no target's address", m.to, msg.Header.Get("To")))
+	case mediaType != "multipart/alternative":
+		m.s.refuse("email: " + mediaType + ", not multipart/alternative")
+	default:
+		m.s.note(target, updateTitle(subject, "] "))
+	}
+	return nil
+}
+
+func (m *mailSession) Reset()        { m.to = nil }
+func (m *mailSession) Logout() error { return nil }
+
+// testPost is a post the tests add to the example site, dated in the day
+// before afterStory, the instant every run builds as of.
+type testPost struct {
+	file, title, region, service, state, at string
+}
+
+var (
+	// Before the hour a first run announces: never announced.
+	postBeforeHour = testPost{"2026-11-30-2230-sign-in", "Sign-in failures", "eu", "psn", "major_outage", "2026-11-30T22:30:00Z"}
+	// Inside it: the first run announces it.
+	postInHour = testPost{"2026-11-30-2330-purchases", "Purchases failing", "na", "store", "partial_outage", "2026-11-30T23:30:00Z"}
+	// Written after the first run.
+	postLater = testPost{"2026-11-30-2345-downloads", "Downloads slow", "eu", "store", "degraded", "2026-11-30T23:45:00Z"}
+)
+
+// write puts the post into the site's content.
+func (tp testPost) write(t *testing.T, site string) {
+	t.Helper()
+	text := fmt.Sprintf("---\ntitle: %s\nregion: %s\nservice: %s\nstate: %s\ntimestamp: %s\n---\nWe are looking into it.\n",
+		tp.title, tp.region, tp.service, tp.state, tp.at)
+	if err := os.WriteFile(filepath.Join(site, "content", "posts", tp.file+".md"), []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// check compares what the targets were told in a run with the posts it
+// should have announced: each once, to each target whose regions it
+// touches.
+func (s *subscribers) check(t *testing.T, run string, news []testPost) {
+	t.Helper()
+	var want []string
+	for _, tp := range news {
+		for _, tg := range s.targets {
+			if len(tg.Regions) == 0 || slices.Contains(tg.Regions, tp.region) {
+				want = append(want, tg.Name+": "+tp.title)
+			}
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	got := slices.Sorted(slices.Values(s.heard))
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("%s: the targets heard %q, want %q", run, got, want)
+	}
+	if len(s.refused) > 0 {
+		t.Errorf("%s: messages not as documented: %s", run, strings.Join(s.refused, "; "))
+	}
+}
+
+// notifyList is the notify: list of docs/publishing.md's site.yaml block,
+// its last key.
+func notifyList(t *testing.T, block string) string {
+	_, list, ok := strings.Cut(block, "\nnotify:")
+	if !ok {
+		t.Fatal("docs/publishing.md's site.yaml has no notify: list")
+	}
+	return "notify:" + list
 }
 
 // publishingCase is a site and its cloud, and what each deploy should have
@@ -391,10 +726,15 @@ func newPublishingCase(t *testing.T) *publishingCase {
 	if err := os.WriteFile(name, append(data, "\n"+block...), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// The last day's news: one post before the hour notify's first run
+	// announces, one inside it.
+	postBeforeHour.write(t, p.site)
+	postInHour.write(t, p.site)
 	return p
 }
 
-// edit appends a paragraph to a post.
+// edit appends a paragraph to a post, which is not announced again, and
+// writes a new one, which is.
 func (p *publishingCase) edit() {
 	posts, _ := filepath.Glob(filepath.Join(p.site, "content", "posts", "*.md"))
 	f, err := os.OpenFile(posts[0], os.O_APPEND|os.O_WRONLY, 0)
@@ -403,13 +743,15 @@ func (p *publishingCase) edit() {
 	}
 	f.WriteString("\nA correction, added later.\n")
 	f.Close()
+	postLater.write(p.t, p.site)
 }
 
 // check compares what a pipeline run in workspace ws did with what it
 // should have: the bucket holds the build, and exactly the files that
 // differ from the last run were uploaded (with the documented
-// Cache-Control), purged, and pinged if feeds.
-func (p *publishingCase) check(run, ws string) {
+// Cache-Control), purged, and pinged if feeds; the notify targets heard
+// of the news, each once, and the bucket holds a ledger for each.
+func (p *publishingCase) check(run, ws string, news ...testPost) {
 	t, c := p.t, p.c
 	t.Helper()
 	public := sitetest.Tree(t, filepath.Join(ws, "public"))
@@ -439,12 +781,17 @@ func (p *publishingCase) check(run, ws string) {
 		t.Errorf("%s: the bucket holds %d files, public/ %d; they differ", run, len(got), len(public))
 	}
 	defer c.reset()
+	c.subs.check(t, run, news)
+	if got := c.ledgers(t); len(got) != len(c.subs.targets) {
+		t.Errorf("%s: the bucket holds %d notify ledgers, want one for each of the %d targets: %v", run, len(got), len(c.subs.targets), got)
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.role != "" && c.assumed == 0 {
 		t.Errorf("%s: the deploy did not assume the role", run)
 	}
 	delete(c.puts, deployManifest)
+	maps.DeleteFunc(c.puts, func(key, _ string) bool { return strings.HasPrefix(key, notifyLedgers) })
 	t.Logf("%s: %d files uploaded, %d URLs purged, %d feeds pinged, through %v", run, len(c.puts), len(slices.Concat(c.purged...)), len(c.pinged), slices.Sorted(maps.Keys(c.tunnels)))
 	if got := slices.Sorted(maps.Keys(c.puts)); !slices.Equal(got, differ) {
 		t.Errorf("%s: uploaded %d files, want the %d that changed:\n%v\n%v", run, len(got), len(differ), got, differ)
@@ -493,7 +840,8 @@ type runner struct {
 	temp      string
 	env       []string // without PATH
 	path      string
-	site      string // the repository the workspace checks out
+	site      string   // the repository the workspace checks out
+	hidden    []string // secrets no step may print
 }
 
 func (r *runner) job(wf workflow, name string, secrets map[string]string) {
@@ -555,20 +903,34 @@ func (r *runner) job(wf workflow, name string, secrets map[string]string) {
 			cmd.Dir = r.workspace
 			cmd.Env = slices.Concat(r.env, []string{"PATH=" + path}, exported, expand(job.Env), expand(step.Env))
 			start := time.Now()
-			if out, err := cmd.CombinedOutput(); err != nil {
+			out, err := cmd.CombinedOutput()
+			if err != nil {
 				t.Fatalf("%s failed: %v\n%s\n%s", label, err, step.Run, out)
 			}
+			checkHidden(t, label, out, r.hidden)
 			t.Logf("%s: %v", label, time.Since(start).Round(time.Millisecond))
+		}
+	}
+}
+
+// checkHidden fails the test if out shows any of the secrets.
+func checkHidden(t *testing.T, label string, out []byte, secrets []string) {
+	t.Helper()
+	for _, s := range secrets {
+		if s != "" && strings.Contains(string(out), s) {
+			t.Errorf("%s printed a secret:\n%s", label, out)
 		}
 	}
 }
 
 // TestPublishingWorkflow runs docs/publishing.md's GitHub Actions workflow
 // with its site.yaml: a pull request's check, then the publish job on an
-// empty bucket, with nothing changed, and after an edit of a post.
+// empty bucket, with nothing changed, after an edit of a post and a new
+// one, and with nothing changed again. notify's first run announces the
+// last hour's post, not the older ones; the new post is announced once.
 func TestPublishingWorkflow(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds statusgen and runs the workflow three times")
+		t.Skip("builds statusgen and runs the workflow five times")
 	}
 	for _, tool := range []string{"bash", "go"} {
 		needTool(t, tool)
@@ -580,28 +942,33 @@ func TestPublishingWorkflow(t *testing.T) {
 	p := newPublishingCase(t)
 	p.keyID = actionKeyID
 	p.tunnels = []string{"api.cloudflare.com:443", "pubsubhubbub.appspot.com:443"}
+	p.tunnels = append(p.tunnels, "hooks.slack.com:443")
+	// The docs name each secret after the variable it is given as.
 	secrets := map[string]string{"CLOUDFLARE_API_TOKEN": testToken}
+	maps.Copy(secrets, p.c.subs.env)
 	run := func(job string) string {
 		ws, temp := t.TempDir(), t.TempDir()
 		r := &runner{t: t, workspace: ws, temp: temp, site: p.site, path: os.Getenv("PATH"), env: append(p.c.env(temp),
 			"RUNNER_TEMP="+temp,
 			"GITHUB_PATH="+filepath.Join(temp, "github_path"),
 			"GITHUB_WORKSPACE="+ws,
-		)}
+		), hidden: append(slices.Collect(maps.Values(secrets)), p.c.subs.secrets()...)}
 		r.job(wf, job, secrets)
 		return ws
 	}
 	// A pull request is checked.
 	run("check")
-	// The first publish: an empty bucket, everything uploaded and purged.
-	p.check("first run", run("publish"))
+	// The first publish: an empty bucket, everything uploaded and purged;
+	// the post of the last hour announced.
+	p.check("first run", run("publish"), postInHour)
 	// The next scheduled run, on a fresh runner, with nothing changed:
-	// nothing is uploaded, purged or pinged.
+	// nothing is uploaded, purged, pinged or announced.
 	p.check("unchanged", run("publish"))
-	// A post edited: what changed is uploaded, purged and pinged, and only
-	// that.
+	// A post edited and one added: what changed is uploaded, purged and
+	// pinged, and only that; the new post is announced.
 	p.edit()
-	p.check("edited", run("publish"))
+	p.check("edited", run("publish"), postLater)
+	p.check("unchanged again", run("publish"))
 }
 
 // gitlabJob is a job of .gitlab-ci.yml, or its default: section.
@@ -618,10 +985,10 @@ type gitlabJob struct {
 // runner would: a job's before_script and script lines in one bash -e,
 // with its variables and its OIDC token, which the AWS SDK trades for the
 // role's credentials at STS (the receiver). `git clone` of statusgen's
-// source links this repository.
+// source links this repository. The runs are TestPublishingWorkflow's.
 func TestPublishingGitLab(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds statusgen and runs the pipeline twice")
+		t.Skip("builds statusgen and runs the pipeline four times")
 	}
 	for _, tool := range []string{"bash", "go"} {
 		needTool(t, tool)
@@ -638,7 +1005,7 @@ func TestPublishingGitLab(t *testing.T) {
 	p := newPublishingCase(t)
 	p.c.role = ci["publish"].Variables["AWS_ROLE_ARN"]
 	p.keyID = stsKeyID
-	p.tunnels = []string{"api.cloudflare.com:443", "pubsubhubbub.appspot.com:443", "sts.eu-west-1.amazonaws.com:443", "sts.amazonaws.com:443"}
+	p.tunnels = []string{"api.cloudflare.com:443", "pubsubhubbub.appspot.com:443", "sts.eu-west-1.amazonaws.com:443", "sts.amazonaws.com:443", "hooks.slack.com:443"}
 	git := "#!/bin/sh\n" +
 		`[ "$1 $2 $3 $4" = "clone --depth 1 https://github.com/example-org/statusgen.git" ] && [ $# = 5 ] || { echo "git $*: not the docs' clone" >&2; exit 1; }` + "\n" +
 		"exec ln -s '" + sitetest.Root() + "' \"$5\"\n"
@@ -658,8 +1025,11 @@ func TestPublishingGitLab(t *testing.T) {
 		if err := os.CopyFS(filepath.Join(ws, "content"), os.DirFS(filepath.Join(p.site, "content"))); err != nil {
 			t.Fatal(err)
 		}
+		// CI/CD variables of the project: the Cloudflare token, the
+		// webhook and SMTP URLs.
 		env := append(p.c.env(temp), "PATH="+p.tools+string(os.PathListSeparator)+os.Getenv("PATH"),
 			"CI_PROJECT_DIR="+ws, "TMPDIR="+temp, "CLOUDFLARE_API_TOKEN="+testToken)
+		env = append(env, p.c.subs.environ()...)
 		for k, v := range job.Variables {
 			env = append(env, k+"="+v)
 		}
@@ -672,22 +1042,36 @@ func TestPublishingGitLab(t *testing.T) {
 		script := strings.Join(slices.Concat(before, job.Script), "\n")
 		cmd := exec.Command("bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script)
 		cmd.Dir, cmd.Env = ws, env
-		if out, err := cmd.CombinedOutput(); err != nil {
+		out, err := cmd.CombinedOutput()
+		if err != nil {
 			t.Fatalf("job %s failed: %v\n%s\n%s", name, err, script, out)
 		}
+		checkHidden(t, "job "+name, out, append(slices.Collect(maps.Values(p.c.subs.env)), p.c.subs.secrets()...))
 		return ws
 	}
 	// (The check job's one line is the GitHub workflow's, run above.)
-	p.check("first run", run("publish"))
+	p.check("first run", run("publish"), postInHour)
 	p.check("unchanged", run("publish"))
+	p.edit()
+	p.check("edited", run("publish"), postLater)
+	p.check("unchanged again", run("publish"))
 }
 
 // TestPublishingRsync runs docs/publishing.md's rsync script, its folders
-// moved under a temporary one: the web root gets the site without the
-// marker, and an edit and a removal reach it.
+// moved under a temporary one, on the example site with the notify: list
+// of docs/publishing.md's site.yaml: the web root gets the site without
+// the marker, and a removal and a new post reach it; notify, its ledger
+// in a folder, announces the last hour's post on its first run and the
+// new post on the next, and nothing after.
 func TestPublishingRsync(t *testing.T) {
 	needTool(t, "rsync")
 	script := docBlock(t, "sh", "#!/bin/sh\n# publish.sh")
+	var conf publishingSite
+	block := notifyList(t, docBlock(t, "yaml", "websub_hub:"))
+	if err := yaml.Unmarshal([]byte(block), &conf); err != nil {
+		t.Fatalf("docs/publishing.md's notify: list: %v", err)
+	}
+	subs := newSubscribers(t, conf.Notify, "")
 	root := t.TempDir()
 	script = strings.NewReplacer("/srv/", root+"/srv/", "/var/www/", root+"/var/www/").Replace(script)
 	for _, dir := range []string{"srv", "var/www", "bin"} {
@@ -700,22 +1084,37 @@ func TestPublishingRsync(t *testing.T) {
 	if err := os.CopyFS(filepath.Join(site, "content"), os.DirFS(filepath.Join(sitetest.Root(), "content"))); err != nil {
 		t.Fatal(err)
 	}
-	publish := func() map[string]string {
+	name := filepath.Join(site, "content", "site.yaml")
+	data, _ := os.ReadFile(name)
+	if err := os.WriteFile(name, append(data, "\n"+block...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	oldPosts, _ := filepath.Glob(filepath.Join(site, "content", "posts", "*.md"))
+	postBeforeHour.write(t, site)
+	postInHour.write(t, site)
+	publish := func(run string, news ...testPost) map[string]string {
 		t.Helper()
 		cmd := exec.Command("sh", "-c", script)
 		cmd.Dir = site
-		cmd.Env = append(os.Environ(), "PATH="+filepath.Join(root, "bin")+string(os.PathListSeparator)+os.Getenv("PATH"), afterStory)
-		if out, err := cmd.CombinedOutput(); err != nil {
+		cmd.Env = slices.Concat(os.Environ(), []string{"PATH=" + filepath.Join(root, "bin") + string(os.PathListSeparator) + os.Getenv("PATH"), afterStory}, subs.environ())
+		out, err := cmd.CombinedOutput()
+		if err != nil {
 			t.Fatalf("publish.sh: %v\n%s", err, out)
 		}
+		checkHidden(t, "publish.sh", out, append(slices.Collect(maps.Values(subs.env)), subs.secrets()...))
 		built := sitetest.Tree(t, filepath.Join(root, "srv", "status-build"))
 		delete(built, ".statusgen")
 		if served := sitetest.Tree(t, filepath.Join(root, "var", "www", "status")); !maps.Equal(served, built) {
 			t.Errorf("the web root holds %d files, the build %d; they differ", len(served), len(built))
 		}
+		subs.check(t, run, news)
+		subs.reset()
+		if ledgers, _ := filepath.Glob(filepath.Join(root, "srv", "status-notify", ".statusgen-notify", "*", "ledger.json")); len(ledgers) != len(subs.targets) {
+			t.Errorf("%s: %d notify ledgers in --previous, want one for each of the %d targets", run, len(ledgers), len(subs.targets))
+		}
 		return built
 	}
-	before := publish()
+	before := publish("first run", postInHour)
 	// Cron runs the script minutes apart: rsync, which compares sizes and
 	// times to the second, would miss a change of the same size made in
 	// the same second.
@@ -728,16 +1127,17 @@ func TestPublishingRsync(t *testing.T) {
 			return err
 		})
 	}
-	posts, _ := filepath.Glob(filepath.Join(site, "content", "posts", "*.md"))
-	if err := os.Remove(posts[len(posts)-1]); err != nil {
+	if err := os.Remove(oldPosts[len(oldPosts)-1]); err != nil {
 		t.Fatal(err)
 	}
-	if after := publish(); maps.Equal(after, before) {
+	postLater.write(t, site)
+	if after := publish("a post removed, one added", postLater); maps.Equal(after, before) {
 		t.Error("removing a post changed nothing in the web root")
 	}
 	if data, _ := os.ReadFile(filepath.Join(root, "srv", "status-build.changed")); len(data) == 0 {
 		t.Error("the build listed no changes")
 	}
+	publish("unchanged")
 }
 
 // TestReadmeInit runs the README's block that starts a site with init, as
