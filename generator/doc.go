@@ -23,6 +23,11 @@
 //	deploy   a built site to buckets (gocloud.dev blob URLs): only what
 //	         changed, stage by stage, deletions last, then the CDN purge
 //	         and the WebSub ping (Run)
+//	notify   each new update of a deployed build, told once to each
+//	         target of site.yaml's notify: list, worded for its scope,
+//	         through its channel (chat webhooks, Statuspage-shaped
+//	         webhooks, email, WebSub), with a ledger of what was sent in
+//	         a bucket (Run)
 //
 // Each package's own doc lists its files. This file is the manual of what
 // a site holds and what layouts see.
@@ -56,7 +61,17 @@
 // reserved. deploy (optional) lists the targets of statusgen deploy:
 // name, url (an s3, gs, azblob or file blob URL, without secrets), cdn
 // (cloudfront, cloudcdn, cloudflare, fastly), max_age, stale_if_error and
-// compress; the pages do not depend on it.
+// compress; the pages do not depend on it. notify (optional) lists the
+// targets of statusgen notify: type (slack, teams, discord, mattermost,
+// google_chat, webhook, email, websub), name (an id; default made of the
+// type and url_env or to), url_env (the environment variable holding a
+// webhook's URL), url (a websub hub; default websub_hub), to, from and
+// smtp_env (email; the variable holds
+// smtp://user:password@host:port or smtps://…), unsubscribe, regions
+// and services (ids of them or of their groups; default all) and
+// maintenance (any of scheduled, started, completed; default all
+// three); secrets are refused, and the pages do not depend on it.
+// docs/notify.md documents them.
 //
 // # Posts
 //
