@@ -64,11 +64,11 @@ func needTool(t *testing.T, name string) string {
 // whose text starts with start.
 func docBlock(t *testing.T, lang, start string) string {
 	t.Helper()
-	return fencedBlock(t, "publishing.md", lang, start)
+	return fencedBlock(t, "docs/publishing.md", lang, start)
 }
 
-// fencedBlock returns the fenced block of docs/<doc> in language lang whose
-// text starts with start.
+// fencedBlock returns the fenced block of the file doc in language lang
+// whose text starts with start.
 func fencedBlock(t *testing.T, doc, lang, start string) string {
 	t.Helper()
 	for _, b := range fencedBlocks(t, doc, lang) {
@@ -76,15 +76,15 @@ func fencedBlock(t *testing.T, doc, lang, start string) string {
 			return b
 		}
 	}
-	t.Fatalf("docs/%s has no %s block starting %q", doc, lang, start)
+	t.Fatalf("%s has no %s block starting %q", doc, lang, start)
 	return ""
 }
 
-// fencedBlocks returns the text of every fenced block of docs/<doc> in
+// fencedBlocks returns the text of every fenced block of the file doc in
 // language lang, in order.
 func fencedBlocks(t *testing.T, doc, lang string) []string {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("docs", doc))
+	data, err := os.ReadFile(filepath.FromSlash(doc))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1138,6 +1138,86 @@ func TestPublishingRsync(t *testing.T) {
 		t.Error("the build listed no changes")
 	}
 	publish("unchanged")
+}
+
+// TestNotifyDoc runs docs/notify.md's shell commands as a shell would, on
+// the example site with the doc's notify: list and example posts, as of
+// afterStory, statusgen being this test binary. Each excerpt the doc gives
+// of a dry run's output must be in what they printed, line for line. The
+// README's notify: example must pass check too.
+func TestNotifyDoc(t *testing.T) {
+	checkNotifyExample(t, "README.md")
+	site := t.TempDir()
+	if err := os.CopyFS(filepath.Join(site, "content"), os.DirFS(filepath.Join(sitetest.Root(), "content"))); err != nil {
+		t.Fatal(err)
+	}
+	name := filepath.Join(site, "content", "site.yaml")
+	data, _ := os.ReadFile(name)
+	if err := os.WriteFile(name, append(data, "\n"+fencedBlock(t, "docs/notify.md", "yaml", "notify:\n")...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := os.ReadFile(filepath.Join("docs", "notify.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	posts := regexp.MustCompile("(?s)`content/posts/([^`/]+\\.md)`:\n\n```markdown\n(.*?)```").FindAllSubmatch(doc, -1)
+	if len(posts) < 2 {
+		t.Fatalf("docs/notify.md shows %d example posts, want the update and the planned work", len(posts))
+	}
+	for _, m := range posts {
+		if err := os.WriteFile(filepath.Join(site, "content", "posts", string(m[1])), m[2], 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bin := t.TempDir()
+	asStatusgen(t, bin)
+	var out strings.Builder
+	for _, block := range fencedBlocks(t, "docs/notify.md", "sh") {
+		cmd := exec.Command("sh", "-ec", block)
+		cmd.Dir = site
+		cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"), afterStory)
+		got, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", block, err, got)
+		}
+		out.Write(got)
+	}
+	if !strings.Contains(out.String(), "no problems") {
+		t.Errorf("check found problems in docs/notify.md's site.yaml or posts:\n%s", out.String())
+	}
+	dryRun := regexp.MustCompile(`^[a-z0-9-]+: (update|scheduled|started|completed) \S+\n`)
+	excerpts := 0
+	for _, block := range fencedBlocks(t, "docs/notify.md", "text") {
+		if !dryRun.MatchString(block) {
+			continue
+		}
+		excerpts++
+		if !strings.Contains(out.String(), block) {
+			t.Errorf("docs/notify.md shows a dry run printing\n%s\nbut it printed\n%s", block, out.String())
+		}
+	}
+	if excerpts < 3 {
+		t.Errorf("docs/notify.md shows %d excerpts of a dry run, want the two targets' update and the planned work", excerpts)
+	}
+}
+
+// checkNotifyExample runs check on the example site with the notify: block
+// of the file doc.
+func checkNotifyExample(t *testing.T, doc string) {
+	t.Helper()
+	site := t.TempDir()
+	if err := os.CopyFS(filepath.Join(site, "content"), os.DirFS(filepath.Join(sitetest.Root(), "content"))); err != nil {
+		t.Fatal(err)
+	}
+	name := filepath.Join(site, "content", "site.yaml")
+	data, _ := os.ReadFile(name)
+	if err := os.WriteFile(name, append(data, "\n"+fencedBlock(t, doc, "yaml", "notify:\n")...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr strings.Builder
+	if code := run([]string{"check", "--strict", "--site", site}, &stdout, &stderr); code != 0 {
+		t.Errorf("%s's notify: example: check exits %d:\n%s%s", doc, code, stdout.String(), stderr.String())
+	}
 }
 
 // TestReadmeInit runs the README's block that starts a site with init, as
