@@ -146,12 +146,18 @@ var deployEnv = deploy.DefaultEnv
 // deploySite reads site.yaml for its targets and WebSub hub; with --to, a
 // folder without one is fine.
 func deploySite(dir string, optional bool, stderr io.Writer) (*status.Site, int) {
+	return readTargets("deploy", "deployed", dir, optional, stderr)
+}
+
+// readTargets reads site.yaml for a command that acts on the targets it
+// lists; done says what did not happen when it has errors.
+func readTargets(cmd, done, dir string, optional bool, stderr io.Writer) (*status.Site, int) {
 	fsys, err := source.OpenSite(dir)
 	if err != nil {
 		if optional {
 			return nil, 0
 		}
-		fmt.Fprintf(stderr, "statusgen deploy: --site: %v\n", err)
+		fmt.Fprintf(stderr, "statusgen %s: --site: %v\n", cmd, err)
 		return nil, 2
 	}
 	if _, err := fs.Stat(fsys, source.SiteFile); optional && errors.Is(err, fs.ErrNotExist) {
@@ -160,7 +166,7 @@ func deploySite(dir string, optional bool, stderr io.Writer) (*status.Site, int)
 	var errs source.ErrorList
 	site := source.ReadSite(fsys, "", nil, &errs)
 	if len(errs) > 0 {
-		return nil, report(errs, "; nothing was deployed", stderr)
+		return nil, report(errs, "; nothing was "+done, stderr)
 	}
 	return site, 0
 }

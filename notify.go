@@ -37,7 +37,7 @@ func notifyCmd(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return f.fail(stderr, "%v", err)
 	}
-	site, code := deploySite(f.site, false, stderr)
+	site, code := readTargets("notify", "sent", f.site, false, stderr)
 	if code != 0 {
 		return code
 	}

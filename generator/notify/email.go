@@ -378,6 +378,9 @@ func (e *EmailError) Unwrap() error { return e.err }
 // net.Error and go-smtp's SMTPError do.
 func (e *EmailError) Temporary() bool { return !e.Permanent }
 
+// Retryable is what Deliver asks: a permanent refusal is not tried again.
+func (e *EmailError) Retryable() bool { return !e.Permanent }
+
 func (c *emailChannel) failure(ctx context.Context, step string, err error) error {
 	e := &EmailError{Target: c.name, Host: c.server.host, Step: step, err: err}
 	var se *smtp.SMTPError

@@ -63,6 +63,18 @@ func (w *wording) word(e event) (*Message, error) {
 	if w.s.siteWide {
 		m.Labels.Footer = tr.Say("notify_footer_site", site.Title)
 	}
+	if inc.Maintenance || p.State == status.Maintenance {
+		// Planned work has moments, not an investigation's stages, as
+		// its pages show them.
+		key := "maintenance_in_progress"
+		switch {
+		case e.kind == Scheduled:
+			key = "maintenance_scheduled"
+		case e.kind == Completed || p.State != status.Maintenance:
+			key = "maintenance_completed"
+		}
+		m.Labels.Stage = tr.Say(key)
+	}
 	switch w.t.Type {
 	case "webhook":
 		m.Hooks = w.hooks(e, inc)

@@ -322,7 +322,7 @@ func maintenanceEvents(r *yamlReader, v *yaml.Node) []string {
 		case n.Kind != yaml.ScalarNode || n.Tag != "!!str":
 			continue // reported by list
 		case !slices.Contains(status.MaintenanceEvents, e):
-			r.errorf(n, "maintenance: %q is not a moment of planned work%s; use scheduled, started or completed, or [] for none", shorten(e), DidYouMean(e, status.MaintenanceEvents))
+			r.errorf(n, "maintenance: %q is not a moment of planned work%s; use scheduled, started or completed, or [] to hear of planned work only as the update it is when it starts", shorten(e), DidYouMean(e, status.MaintenanceEvents))
 		case listed[e]:
 			r.errorf(n, "maintenance: %q listed twice", e)
 		}

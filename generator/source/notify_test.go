@@ -231,10 +231,10 @@ func TestNotifyErrors(t *testing.T) {
 			p + `2:41: regions: expected text, found the number "1"`,
 			p + `2:44: regions: expected text, found a mapping`}},
 		{"maintenance", "notify:\n  - {type: slack, url_env: A, maintenance: [schedule, started, started, all]}\n  - {type: slack, url_env: B, maintenance: none}\n", []string{
-			p + `2:45: maintenance: "schedule" is not a moment of planned work (did you mean "scheduled"?); use scheduled, started or completed, or [] for none`,
+			p + `2:45: maintenance: "schedule" is not a moment of planned work (did you mean "scheduled"?); use scheduled, started or completed, or [] to hear of planned work only as the update it is when it starts`,
 			p + `2:64: maintenance: "started" listed twice`,
-			p + `2:73: maintenance: "all" is not a moment of planned work; use scheduled, started or completed, or [] for none`,
-			p + `3:44: maintenance: "none" is not a moment of planned work; use scheduled, started or completed, or [] for none`}},
+			p + `2:73: maintenance: "all" is not a moment of planned work; use scheduled, started or completed, or [] to hear of planned work only as the update it is when it starts`,
+			p + `3:44: maintenance: "none" is not a moment of planned work; use scheduled, started or completed, or [] to hear of planned work only as the update it is when it starts`}},
 		{"maintenance a boolean", "notify:\n  - {type: slack, url_env: A, maintenance: false}\n", []string{
 			p + `2:44: maintenance: expected text, found the boolean "false"`}},
 	}
