@@ -125,14 +125,17 @@ func BuiltFor(out string) (string, error) { return sitemapBase(filepath.Join(out
 // notify reads it to tell whether the bucket holds the build.
 const ManifestKey = manifestKey
 
-// Holds reports whether a deploy manifest records the bytes data for key:
-// whether the deploy that wrote it stored this file as built.
-func Holds(stored []byte, key string, data []byte) (bool, error) {
+// Stored reads a deploy manifest once and returns whether it records the
+// bytes data for key: whether the deploy that wrote it stored that file
+// as built.
+func Stored(record []byte) (func(key string, data []byte) bool, error) {
 	var m manifest
-	if err := json.Unmarshal(stored, &m); err != nil || m.Format != 1 {
-		return false, fmt.Errorf("%s is damaged or from another version of statusgen", manifestKey)
+	if err := json.Unmarshal(record, &m); err != nil || m.Format != 1 {
+		return nil, fmt.Errorf("%s is damaged or from another version of statusgen", manifestKey)
 	}
-	r, ok := parseRecord(m.Files[key])
-	sum := md5.Sum(data)
-	return ok && bytes.Equal(r.raw, sum[:]), nil
+	return func(key string, data []byte) bool {
+		r, ok := parseRecord(m.Files[key])
+		sum := md5.Sum(data)
+		return ok && bytes.Equal(r.raw, sum[:])
+	}, nil
 }

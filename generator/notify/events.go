@@ -24,9 +24,6 @@ type event struct {
 // scope is what a target follows, and how its messages are worded.
 type scope struct {
 	sc status.Scope
-	// pairs, when both regions and services are limited, keeps the pairs
-	// of both; nil otherwise.
-	pairs    func(status.Pair) bool
 	tr       *render.Translator
 	loc      *time.Location
 	name     string // what the reader follows: a region, a group, the site
@@ -44,33 +41,45 @@ func targetScope(b *render.Build, t *status.NotifyTarget) scope {
 	regions := expand(site, t.Regions, true)
 	services := expand(site, t.Services, false)
 	var s scope
+	lang, loc := site.Language, site.Location
 	switch {
 	case len(t.Regions) == 1 && len(t.Services) == 1 && site.Region(t.Regions[0]) != nil && site.Service(t.Services[0]) != nil:
 		s.sc = status.Scope{Region: t.Regions[0], Service: t.Services[0]}
+	case len(t.Regions) > 0 && len(t.Services) > 0:
+		// Some services in some regions: a scope of the target's own.
+		s.sc = status.Scope{Group: ownGroup(t.Name, regions, true), Within: ownGroup(t.Name, services, false)}
 	case len(t.Regions) > 0:
 		s.sc = oneScope(site, t.Regions, regions, true, t.Name)
-		if len(services) > 0 {
-			s.pairs = setsPairOf(regions, services)
-		}
 	case len(t.Services) > 0:
 		s.sc = oneScope(site, t.Services, services, false, t.Name)
 	default:
 		s.siteWide = true
 	}
-	lang, loc := site.Language, site.Location
-	if len(regions) > 0 {
+	switch {
+	case s.sc.Region != "":
+		// A region's feed, or a pair's: the region's words and zone.
+		lang, loc = b.ScopeLanguage(s.sc), site.Region(s.sc.Region).Location
+	case s.sc.Group != nil && own(s.sc.Group) && len(regions) > 0:
 		lang, loc = shared(site, regions)
 	}
-	if s.sc.Region != "" && s.sc.Service == "" {
-		lang = b.ScopeLanguage(s.sc) // exactly the region feed's
+	if loc == nil {
+		loc = site.Location
 	}
 	s.tr, s.loc = b.Words(lang), loc
 	s.name, s.url = scopeName(b, s.sc, site), b.AbsURL(render.ScopeDir(s.sc))
-	if s.sc.Group != nil && site.RegionGroup(s.sc.Group.ID) == nil && site.ServiceGroup(s.sc.Group.ID) == nil {
+	if s.sc.Group != nil && own(s.sc.Group) {
 		s.url = b.AbsURL("") // a group of the target's own has no page
 	}
 	return s
 }
+
+// ownGroup is a group made for a target, named after it.
+func ownGroup(name string, members []string, regions bool) *status.Group {
+	return &status.Group{ID: "notify-" + name, Name: name, Members: members, Regions: regions}
+}
+
+// own reports whether a group is one made for a target.
+func own(g *status.Group) bool { return strings.HasPrefix(g.ID, "notify-") }
 
 // expand turns ids of regions (or services) and of their groups into
 // region (service) ids, in site order.
@@ -114,12 +123,7 @@ func oneScope(site *status.Site, ids, members []string, regions bool, name strin
 		}
 		return status.Scope{Service: ids[0]}
 	}
-	return status.Scope{Group: &status.Group{ID: "notify-" + name, Name: name, Members: members, Regions: regions}}
-}
-
-func setsPairOf(regions, services []string) func(status.Pair) bool {
-	r, s := toSet(regions), toSet(services)
-	return func(pair status.Pair) bool { return r[pair.Region] && s[pair.Service] }
+	return status.Scope{Group: ownGroup(name, members, regions)}
 }
 
 func toSet(ids []string) map[string]bool {
@@ -150,7 +154,9 @@ func shared(site *status.Site, regions []string) (string, *time.Location) {
 
 func scopeName(b *render.Build, sc status.Scope, site *status.Site) string {
 	switch {
-	case sc.Group != nil && strings.HasPrefix(sc.Group.ID, "notify-"):
+	case sc.Within != nil:
+		return strings.Join(names(site, sc.Group.Members, true), ", ") + " · " + strings.Join(names(site, sc.Within.Members, false), ", ")
+	case sc.Group != nil && own(sc.Group):
 		return strings.Join(names(site, sc.Group.Members, sc.Group.Regions), ", ")
 	case sc.Group != nil:
 		return sc.Group.Name
@@ -178,7 +184,7 @@ func names(site *status.Site, ids []string, regions bool) []string {
 
 // touches reports whether a post is for the target.
 func (s scope) touches(p *status.Post) bool {
-	return s.sc.Touches(p) && (s.pairs == nil || slices.ContainsFunc(p.Pairs, s.pairs))
+	return s.sc.Touches(p)
 }
 
 // events lists what the target may be told of at the build's instant,

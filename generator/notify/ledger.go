@@ -74,9 +74,34 @@ func OpenLedgers(ctx context.Context, where string) (*Store, error) {
 	s := &Store{where: redactURL(raw), dir: dir, Poll: 2 * time.Second}
 	s.bucket, err = blob.OpenBucket(ctx, raw)
 	if err != nil {
-		return nil, fmt.Errorf("cannot open the notify ledgers' bucket %s: %v", s.where, err)
+		return nil, fmt.Errorf("cannot open the notify ledgers' bucket %s: %s", s.where, scrub(err.Error(), raw))
 	}
 	return s, nil
+}
+
+// scrub takes out of an error text the URL it quotes, and the user,
+// password and query values in it, which may be secrets.
+func scrub(text, raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "the URL does not parse"
+	}
+	text = strings.ReplaceAll(text, raw, redactURL(raw))
+	var secrets []string
+	if u.User != nil {
+		p, _ := u.User.Password()
+		secrets = append(secrets, u.User.Username(), p, u.User.String())
+	}
+	for _, vs := range u.Query() {
+		secrets = append(secrets, vs...)
+	}
+	secrets = append(secrets, u.RawQuery)
+	for _, s := range secrets {
+		if len(s) >= 3 {
+			text = strings.ReplaceAll(text, s, "…")
+		}
+	}
+	return text
 }
 
 // Close closes the bucket.
@@ -305,13 +330,13 @@ func (l *Ledger) SetSince(t time.Time) {
 	l.file.Since = t.UTC()
 }
 
-// Prune forgets the events recorded before a time, which no run will
-// consider again, so that the ledger does not grow for ever.
-func (l *Ledger) Prune(before time.Time) {
+// Prune forgets the events recorded before a time that keep does not
+// ask to keep (nil keeps none), so that the ledger does not grow for ever.
+func (l *Ledger) Prune(before time.Time, keep func(key string) bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for k, e := range l.file.Events {
-		if e.At.Before(before) {
+		if e.At.Before(before) && (keep == nil || !keep(k)) {
 			delete(l.file.Events, k)
 		}
 	}

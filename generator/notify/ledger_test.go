@@ -113,7 +113,7 @@ func TestLedgerRoundTrip(t *testing.T) {
 		if !l.Since().Equal(since) || !l.Has("a#1") || !l.Has("a#0") || l.Has("a#2") || l.Len() != 2 {
 			t.Errorf("read back: since %v, a#1 %v, a#0 %v, a#2 %v, len %d", l.Since(), l.Has("a#1"), l.Has("a#0"), l.Has("a#2"), l.Len())
 		}
-		l.Prune(since)
+		l.Prune(since, nil)
 		if l.Has("a#0") || !l.Has("a#1") {
 			t.Errorf("Prune(since) kept a#0 %v, a#1 %v", l.Has("a#0"), l.Has("a#1"))
 		}

@@ -3,10 +3,13 @@ package notify
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -15,6 +18,7 @@ import (
 	"statusgen/generator/deploy"
 	"statusgen/generator/publish"
 	"statusgen/generator/render"
+	"statusgen/generator/source"
 	"statusgen/generator/status"
 )
 
@@ -54,6 +58,7 @@ type Result struct {
 	Target  string
 	Sent    int // messages delivered (with DryRun: that would be)
 	Pending int // due messages not delivered, for the next run
+	Refused int // messages a receiver refused for what they hold: recorded, never sent
 	Err     error
 }
 
@@ -156,20 +161,42 @@ func checkDeployed(ctx context.Context, store *Store, opts Options) error {
 	if err != nil {
 		return fmt.Errorf("the ledger's bucket has no deploy of this site (%v); deploy, then notify", err)
 	}
+	holds, err := deploy.Stored(stored)
+	if err != nil {
+		return err
+	}
 	files, err := publish.Listed(opts.Out)
 	if err != nil {
 		return err
 	}
-	for _, f := range files {
-		data, err := os.ReadFile(filepath.Join(opts.Out, filepath.FromSlash(f)))
-		if err != nil {
-			return err
+	differs := make([]bool, len(files))
+	errs := make([]error, len(files))
+	var wg sync.WaitGroup
+	work := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range work {
+				data, err := os.ReadFile(filepath.Join(opts.Out, filepath.FromSlash(files[i])))
+				errs[i], differs[i] = err, err == nil && !holds(files[i], data)
+			}
+		})
+	}
+	for i := range files {
+		if ctx.Err() != nil {
+			break
 		}
-		ok, err := deploy.Holds(stored, f, data)
-		if err != nil {
-			return err
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	for i, f := range files {
+		if errs[i] != nil {
+			return errs[i]
 		}
-		if !ok {
+		if differs[i] {
 			return fmt.Errorf("the bucket does not hold this build (%s differs): the deploy failed or has not run; deploy, then notify; nothing was sent", f)
 		}
 	}
@@ -193,6 +220,7 @@ func sameStore(ledger string, deploys []string) bool {
 // out of order.
 func runTarget(ctx context.Context, opts Options, b *render.Build, store *Store, t *status.NotifyTarget, log io.Writer) (res Result) {
 	res.Target = t.Name
+	live := map[string]bool{} // posts with an event inside the horizon
 	var led *Ledger
 	if store != nil {
 		var err error
@@ -207,7 +235,12 @@ func runTarget(ctx context.Context, opts Options, b *render.Build, store *Store,
 	if led != nil {
 		defer func() {
 			if !opts.DryRun {
-				led.Prune(opts.Clock().Add(-Horizon))
+				// Forgotten only once no event of its post can be due:
+				// planned work announced long ahead is still to start.
+				led.Prune(opts.Clock().Add(-Horizon), func(key string) bool {
+					base, _, _ := strings.Cut(key, "/")
+					return live[base]
+				})
 				if err := led.Save(context.WithoutCancel(ctx)); err != nil && res.Err == nil {
 					res.Err = err
 				}
@@ -237,6 +270,9 @@ func runTarget(ctx context.Context, opts Options, b *render.Build, store *Store,
 	w := &wording{b: b, st: st, s: s, t: t, threads: map[string]string{}}
 	var due []event
 	for _, e := range events(st, s, want, told) {
+		if !e.at.Before(st.Now.Add(-Horizon)) {
+			live[e.post.Incident+"#"+e.post.Name] = true
+		}
 		if _, ok := w.threads[e.post.Incident]; !ok {
 			w.threads[e.post.Incident] = thread(st, s, e.post.Incident, want, told)
 		}
@@ -252,6 +288,8 @@ func runTarget(ctx context.Context, opts Options, b *render.Build, store *Store,
 			return res
 		}
 	}
+	var refused []string // keys the receiver refused, each maybe for itself
+	var refusal error
 	for i, e := range due {
 		m, err := w.word(e)
 		if err != nil {
@@ -267,10 +305,27 @@ func runTarget(ctx context.Context, opts Options, b *render.Build, store *Store,
 			continue
 		}
 		if err := Deliver(ctx, ch, m, opts.Env); err != nil {
-			res.Err, res.Pending = err, len(due)-i
+			if refusedAlone(err) && i+1 < len(due) {
+				// Perhaps this message only: the next one tells.
+				refused = append(refused, e.key)
+				refusal = err
+				continue
+			}
+			res.Err, res.Pending = err, len(due)-i+len(refused)
 			break
 		}
 		res.Sent++
+		// The receiver took the next message: the ones it refused are
+		// refused for what they hold, and waiting for them would keep
+		// every later update from the target.
+		for _, key := range refused {
+			led.Record(key, opts.Clock(), Skipped)
+		}
+		if len(refused) > 0 {
+			res.Refused += len(refused)
+			res.Err = fmt.Errorf("%d %s refused for good and not sent again (%v)", len(refused), plural(len(refused), "message", "messages"), refusal)
+			refused = nil
+		}
 		led.Record(e.key, opts.Clock(), Sent)
 		// Saved after each message: a run killed midway repeats at most
 		// the message it was delivering.
@@ -280,6 +335,21 @@ func runTarget(ctx context.Context, opts Options, b *render.Build, store *Store,
 		}
 	}
 	return res
+}
+
+// refusedAlone reports whether an error may be the receiver's refusal of
+// one message for what it holds (a payload too large or not to its
+// liking), not of the target as a whole (gone, not authorised, down).
+func refusedAlone(err error) bool {
+	var h *HTTPError
+	if errors.As(err, &h) {
+		return !h.Retryable() && !h.Gone() && h.Status/100 == 4 && h.Status != http.StatusUnauthorized && h.Status != http.StatusForbidden
+	}
+	var m *EmailError
+	if errors.As(err, &m) {
+		return m.Permanent && m.Step == "data"
+	}
+	return false
 }
 
 // wanted is which events the target is told of.
@@ -326,18 +396,20 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-// printMessage shows a message as a dry run prints it.
+// printMessage shows a message as a dry run prints it, what a terminal
+// would act on escaped: titles and bodies are the posts' authors'.
 func printMessage(w io.Writer, t *status.NotifyTarget, m *Message) {
-	fmt.Fprintf(w, "%s: %s %s\n", t.Name, m.Event, m.Key)
-	fmt.Fprintf(w, "  %s\n  %s\n", m.Title, m.When)
+	p := source.Printable
+	fmt.Fprintf(w, "%s: %s %s\n", t.Name, m.Event, p(m.Key))
+	fmt.Fprintf(w, "  %s\n  %s\n", p(m.Title), p(m.When))
 	if m.Window != "" {
-		fmt.Fprintf(w, "  %s\n", m.Window)
+		fmt.Fprintf(w, "  %s\n", p(m.Window))
 	}
 	for _, line := range strings.Split(strings.TrimSpace(m.Text), "\n") {
-		fmt.Fprintf(w, "  | %s\n", line)
+		fmt.Fprintf(w, "  | %s\n", p(line))
 	}
-	fmt.Fprintf(w, "  %s: %s\n", m.Labels.View, m.URL)
+	fmt.Fprintf(w, "  %s: %s\n", p(m.Labels.View), p(m.URL))
 	if len(m.Feeds) > 0 {
-		fmt.Fprintf(w, "  feeds: %s\n", strings.Join(m.Feeds, " "))
+		fmt.Fprintf(w, "  feeds: %s\n", p(strings.Join(m.Feeds, " ")))
 	}
 }

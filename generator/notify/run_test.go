@@ -548,3 +548,108 @@ func TestRunFirstRunFailing(t *testing.T) {
 		t.Fatalf("japan with its variable: %+v", r)
 	}
 }
+
+// runAt runs notify with the clock at the build instant, as in production
+// (a build is made, deployed and announced within minutes).
+func (s *runSite) runAt(now time.Time) map[string]Result {
+	s.t.Helper()
+	var log bytes.Buffer
+	results, err := Run(context.Background(), Options{Build: s.options(), Out: s.out, Ledger: s.ledger, Targets: s.site().Notify,
+		Env: s.env, Log: &log, Deadline: 30 * time.Second, Clock: func() time.Time { return now }})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	byName := map[string]Result{}
+	for _, r := range results {
+		byName[r.Target] = r
+	}
+	return byName
+}
+
+func (s *runSite) readSiteYAML() string {
+	data, err := os.ReadFile(filepath.Join(s.dir, "content", "site.yaml"))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return string(data)
+}
+
+// Planned work announced more than 30 days ahead (no announced:) is
+// announced once: the ledger keeps the record while the work is to come.
+func TestRunScheduledFarAhead(t *testing.T) {
+	s := newRunSite(t)
+	start := t0.Add(45 * 24 * time.Hour)
+	s.post("upgrade", "shop-upgrade", "jp", "shop", "maintenance", start, "Shop upgrade",
+		"until: "+start.Add(2*time.Hour).Format(time.RFC3339)+"\n")
+	var got []string
+	for _, at := range []time.Time{t0, t0.Add(31 * 24 * time.Hour), t0.Add(32 * 24 * time.Hour)} {
+		s.buildAt(at)
+		s.runAt(at)
+		got = append(got, s.slack("HOOK_JP")...)
+	}
+	if len(got) != 1 {
+		t.Errorf("japan got %d messages, want 1 announcement:\n%q", len(got), got)
+	}
+}
+
+// A target limited to regions and services is told of services it does
+// not follow, and not told that its own are resolved.
+func TestRunRegionsAndServices(t *testing.T) {
+	s := newRunSite(t)
+	s.write("content/site.yaml", strings.Replace(s.readSiteYAML(), "regions: [jp]}", "regions: [eu, jp], services: [net]}", 1))
+	s.post("all-1", "wide", "[eu, jp]", "[net, shop]", "major_outage", t0.Add(-20*time.Minute), "Down", "")
+	s.post("all-2", "wide", "[eu, jp]", "net", "operational", t0.Add(-10*time.Minute), "Network back", "")
+	s.buildAt(t0)
+	s.runAt(t0)
+	got := s.slack("HOOK_JP")
+	same(t, "net in eu and jp", got, []string{"Europe, Japan · Network: Major outage — Down", "[Resolved] Europe, Japan · Network: Operational — Network back"})
+}
+
+// A target following a declared region group is worded as that group's
+// feed: its language is the site's.
+func TestRunRegionGroupLanguage(t *testing.T) {
+	s := newRunSite(t)
+	y := strings.Replace(s.readSiteYAML(), "regions: [jp]}", "regions: [asia]}", 1)
+	y = strings.Replace(y, "services:\n", "region_groups:\n  - {id: asia, name: Asia, regions: [jp]}\n  - {id: europe-g, name: Europe group, regions: [eu]}\nservices:\n", 1)
+	s.write("content/site.yaml", y)
+	s.post("fiber-1", "fiber", "jp", "net", "major_outage", t0.Add(-10*time.Minute), "Fiber cut", "")
+	s.buildAt(t0)
+	s.runAt(t0)
+	same(t, "the asia feed", s.feedTitles("regions/asia/feed.xml"), s.slack("HOOK_JP"))
+}
+
+// One message the receiver refuses for good (413: a proxy's body limit,
+// 400: a payload it rejects) blocks every later message to the target,
+// run after run: the next incident never reaches it.
+func TestRunRefusedMessage(t *testing.T) {
+	s := newRunSite(t)
+	s.post("big-1", "big", "jp", "net", "major_outage", t0.Add(-20*time.Minute), "Huge", "")
+	s.buildAt(t0)
+	jp := s.hooks["HOOK_JP"]
+	jp.mu.Lock()
+	jp.ok = reply{status: 413, body: "Request Entity Too Large"}
+	jp.mu.Unlock()
+	s.runAt(t0)
+	jp.mu.Lock()
+	jp.ok = reply{status: 200, body: "ok"} // only "Huge" is refused from now on
+	jp.replies = []reply{{status: 413}}
+	jp.mu.Unlock()
+	s.post("next-1", "next", "jp", "shop", "major_outage", t0.Add(30*time.Minute), "Shop down", "")
+	s.buildAt(t0.Add(35 * time.Minute))
+	r := s.runAt(t0.Add(35 * time.Minute))["japan"]
+	got := s.slack("HOOK_JP")
+	t.Logf("japan: %v; pending %d", r.Err, r.Pending)
+	if !slices.ContainsFunc(got, func(s string) bool { return strings.Contains(s, "Shop down") }) {
+		t.Errorf("the next incident never reached japan; it got %q", got)
+	}
+	if r.Refused != 1 || r.Err == nil || !strings.Contains(r.Err.Error(), "1 message refused for good") || r.Pending != 0 {
+		t.Errorf("japan's result: %+v", r)
+	}
+	// Recorded: the next run does not try it again.
+	if r := s.runAt(t0.Add(40 * time.Minute))["japan"]; r.Err != nil || r.Sent != 0 {
+		t.Errorf("the run after: %+v", r)
+	}
+	if got := s.slack("HOOK_JP"); len(got) != 0 {
+		t.Errorf("japan got %q again", got)
+	}
+}

@@ -90,7 +90,7 @@ func (w *wording) word(e event) (*Message, error) {
 // incident, and a change for each component of the scope whose status
 // the update changed.
 func (w *wording) hooks(e event, inc *status.Incident) *Statuspage {
-	h := &Statuspage{Page: w.b.StatuspagePage(), Incident: w.b.StatuspageIncident(inc)}
+	h := &Statuspage{Page: w.b.StatuspagePage(), Incident: w.b.StatuspageIncident(inc, w.s.sc, maxComponentChanges)}
 	p := e.post
 	if e.kind != Update && e.kind != Started || !w.st.IsPast(p) {
 		return h
@@ -135,10 +135,7 @@ func (w *wording) holds(pair status.Pair) bool {
 	if w.s.siteWide {
 		return true
 	}
-	if !w.s.sc.Holds(pair) {
-		return false
-	}
-	return w.s.pairs == nil || w.s.pairs(pair)
+	return w.s.sc.Holds(pair)
 }
 
 // feeds are the feeds of the target's scope that have the post: the

@@ -84,10 +84,13 @@ func (b *Build) StatuspagePage() json.RawMessage {
 }
 
 // StatuspageIncident is an incident as incidents.json (or, for planned
-// work, scheduled-maintenances.json) has it, all its updates included.
-func (b *Build) StatuspageIncident(inc *status.Incident) json.RawMessage {
+// work, scheduled-maintenances.json) has it, seen from the scope: its
+// updates and components there, at most limit components in each list,
+// so that a post for every region of a large site stays a payload a
+// receiver takes.
+func (b *Build) StatuspageIncident(inc *status.Incident, sc status.Scope, limit int) json.RawMessage {
 	a := b.api()
-	v := b.st.View(inc, status.Scope{})
+	v := b.st.View(inc, sc)
 	if v == nil {
 		return nil
 	}
@@ -95,7 +98,13 @@ func (b *Build) StatuspageIncident(inc *status.Incident) json.RawMessage {
 	if v.Maintenance {
 		list = a.maintenances([]*status.IncidentView{v})
 	}
-	data, _ := json.Marshal(list[0])
+	out := list[0]
+	out.Components = out.Components[:min(len(out.Components), limit)]
+	for i := range out.IncidentUpdates {
+		u := &out.IncidentUpdates[i]
+		u.AffectedComponents = u.AffectedComponents[:min(len(u.AffectedComponents), limit)]
+	}
+	data, _ := json.Marshal(out)
 	return data
 }
 

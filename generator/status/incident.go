@@ -302,6 +302,10 @@ func (inc *Incident) First() *Post { return inc.Posts[0] }
 type Scope struct {
 	Region, Service string
 	Group           *Group
+	// Within, with a Group of regions, keeps only the pairs of these
+	// services: what a notify target following some services in some
+	// regions hears of.
+	Within *Group
 }
 
 // PairScope is the scope of one pair.
@@ -310,6 +314,9 @@ func PairScope(p Pair) Scope { return Scope{Region: p.Region, Service: p.Service
 // Holds reports whether the pair is in the scope.
 func (sc Scope) Holds(p Pair) bool {
 	if g := sc.Group; g != nil {
+		if sc.Within != nil && !sc.Within.Has(p.Service) {
+			return false
+		}
 		if g.Regions {
 			return g.Has(p.Region)
 		}
@@ -322,6 +329,8 @@ func (sc Scope) Holds(p Pair) bool {
 // same for a post of one pair as for one of thousands.
 func (sc Scope) Touches(p *Post) bool {
 	switch {
+	case sc.Within != nil:
+		return slices.ContainsFunc(p.Pairs, sc.Holds)
 	case sc.Group != nil:
 		members, named := sc.Group.Members, p.Services
 		if sc.Group.Regions {
