@@ -23,7 +23,7 @@ type event struct {
 
 // scope is what a target follows, and how its messages are worded.
 type scope struct {
-	sc status.Scope
+	sc       status.Scope
 	tr       *render.Translator
 	loc      *time.Location
 	name     string // what the reader follows: a region, a group, the site
