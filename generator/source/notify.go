@@ -402,6 +402,9 @@ func (s *siteDoc) validateNotify(errs *ErrorList) {
 		doc := s.notify[i]
 		regions.check(errs, t.Regions, doc.regions)
 		services.check(errs, t.Services, doc.services)
+		if len(t.Regions) > 0 && len(t.Services) > 0 && !s.offersAny(t.Regions, t.Services) {
+			errs.Add(doc.at, "notify target %q: none of its regions offers any of its services, so it would never hear of anything", shorten(t.Name))
+		}
 		if t.Type == "websub" && !doc.hub {
 			t.URL = s.WebSubHub
 			if t.URL == "" {
@@ -413,6 +416,33 @@ func (s *siteDoc) validateNotify(errs *ErrorList) {
 			}
 		}
 	}
+}
+
+// offersAny reports whether some region of regions (ids of regions or
+// region groups) offers some service of services; unknown ids, reported
+// already, count as offering.
+func (s *siteDoc) offersAny(regions, services []string) bool {
+	members := func(ids []string, groups []*status.Group) []string {
+		var out []string
+		for _, id := range ids {
+			if i := slices.IndexFunc(groups, func(g *status.Group) bool { return g.ID == id }); i >= 0 {
+				out = append(out, groups[i].Members...)
+			} else {
+				out = append(out, id)
+			}
+		}
+		return out
+	}
+	want := members(services, s.ServiceGroups)
+	for _, id := range members(regions, s.RegionGroups) {
+		i := slices.IndexFunc(s.Regions, func(r *status.Region) bool { return r.ID == id })
+		if i < 0 || slices.ContainsFunc(want, func(v string) bool {
+			return slices.Contains(s.Regions[i].Services, v) || !slices.ContainsFunc(s.Services, func(sv *status.Service) bool { return sv.ID == v })
+		}) {
+			return true
+		}
+	}
+	return false
 }
 
 // scope is what a target's regions: or services: may name: the ids of

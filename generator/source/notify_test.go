@@ -336,3 +336,14 @@ func FuzzNotify(f *testing.F) {
 		}
 	})
 }
+
+// TestNotifyNothingOffered: a target whose regions offer none of its
+// services would never hear of anything, which check says.
+func TestNotifyNothingOffered(t *testing.T) {
+	site := strings.Replace(notifySite, "  - {id: jp, name: Japan}", "  - {id: jp, name: Japan, services: [psn]}", 1)
+	_, errs := readNotify(t, "notify:\n  - {type: slack, name: jp-store, url_env: X, regions: [asia], services: [store]}\n  - {type: slack, name: jp-psn, url_env: Y, regions: [jp, de], services: [store]}\n"+site)
+	want := []string{`content/site.yaml:2:5: notify target "jp-store": none of its regions offers any of its services, so it would never hear of anything`}
+	if !reflect.DeepEqual(errs, want) {
+		t.Errorf("errors:\n%q\nwant\n%q", errs, want)
+	}
+}
