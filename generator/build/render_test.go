@@ -48,12 +48,12 @@ func TestLayoutOverride(t *testing.T) {
 // TestNewLanguage: a language is added by a strings file alone; a string
 // it lacks is shown in English.
 func TestNewLanguage(t *testing.T) {
-	fsys := smallSite(map[string]string{"layouts/i18n/de.yaml": "services_heading: Dienste\n"})
-	fsys[source.SiteFile].Data = []byte(strings.Replace(sitetest.Site, "language: ja", "language: de", 1))
+	fsys := smallSite(map[string]string{"layouts/i18n/sv.yaml": "services_heading: Tjänster\n"})
+	fsys[source.SiteFile].Data = []byte(strings.Replace(sitetest.Site, "language: ja", "language: sv", 1))
 	jp := string(build(t, fsys, Options{Now: sitetest.At("2011-05-01T00:00:00Z")})["regions/jp/index.html"])
-	for _, want := range []string{`<html lang="de">`, `>Dienste</h2>`, `>Open incidents</h2>`} {
+	for _, want := range []string{`<html lang="sv">`, `>Tjänster</h2>`, `>Open incidents</h2>`} {
 		if !strings.Contains(jp, want) {
-			t.Errorf("the German region page lacks %s", want)
+			t.Errorf("the Swedish region page lacks %s", want)
 		}
 	}
 }

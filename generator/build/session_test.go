@@ -492,19 +492,19 @@ func TestSessionRendersWhatReads(t *testing.T) {
 // build does, and takes it once its strings file is added.
 func TestSessionUILanguages(t *testing.T) {
 	s := newSessionSite(t, 1)
-	s.write(source.SiteFile, strings.Replace(s.shape.site, "language: ja", "language: de", 1))
-	want := `language: no UI strings for "de"; the languages there are: en, ja (or add layouts/i18n/de.yaml with its strings)`
+	s.write(source.SiteFile, strings.Replace(s.shape.site, "language: ja", "language: sv", 1))
+	want := `language: no UI strings for "sv"; the languages there are: de, en, es, fr, ja, ko, zh-Hans, zh-Hant (or add layouts/i18n/sv.yaml with its strings)`
 	if _, err := s.sess.Build(nil, s.now); err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("first build: %v, want %s", err, want)
 	}
-	s.write("layouts/i18n/de.yaml", "services_heading: Dienste\n")
-	if _, err := s.sess.Build([]string{"layouts/i18n/de.yaml"}, s.now); err != nil {
-		t.Fatalf("with de.yaml: %v", err)
+	s.write("layouts/i18n/sv.yaml", "services_heading: Tjänster\n")
+	if _, err := s.sess.Build([]string{"layouts/i18n/sv.yaml"}, s.now); err != nil {
+		t.Fatalf("with sv.yaml: %v", err)
 	}
-	if err := os.Remove(filepath.Join(s.dir, "layouts/i18n/de.yaml")); err != nil {
+	if err := os.Remove(filepath.Join(s.dir, "layouts/i18n/sv.yaml")); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.sess.Build([]string{"layouts/i18n"}, s.now); err == nil || !strings.Contains(err.Error(), want) {
-		t.Fatalf("de.yaml removed: %v, want %s", err, want)
+		t.Fatalf("sv.yaml removed: %v, want %s", err, want)
 	}
 }
