@@ -56,6 +56,8 @@ func (tr *Translator) Say(key string, args ...any) string { return tr.must(key, 
 func (tr *Translator) Lang() string { return tr.lang }
 
 // TimeText shows t in the zone loc, named, as pages do, in plain text.
+// Zones without an abbreviation (Asia/Dubai) are named by offset: "+04"
+// alone would not read as a zone.
 func (tr *Translator) TimeText(t time.Time, loc *time.Location) string {
 	local := t.In(loc)
 	text := local.Format(tr.must("format_datetime"))

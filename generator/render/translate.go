@@ -116,15 +116,8 @@ func (tr *Translator) DayText(d status.Day) string {
 
 // timeIn shows t in the zone loc, named, inside a <time> element.
 func (tr *Translator) timeIn(t time.Time, loc *time.Location) template.HTML {
-	local := t.In(loc)
-	text := local.Format(tr.must("format_datetime"))
-	// Zones without an abbreviation (Asia/Dubai) are named by offset:
-	// "+04" alone would not read as a zone.
-	if abbr, _ := local.Zone(); strings.HasPrefix(abbr, "+") || strings.HasPrefix(abbr, "-") {
-		text = strings.Replace(text, abbr, "UTC"+abbr, 1)
-	}
 	return template.HTML(fmt.Sprintf(`<time datetime="%s">%s</time>`,
-		local.Format(time.RFC3339), template.HTMLEscapeString(text)))
+		t.In(loc).Format(time.RFC3339), template.HTMLEscapeString(tr.TimeText(t, loc))))
 }
 
 // PostTitle is a post's title, or one made of its services and state when
