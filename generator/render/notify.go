@@ -60,7 +60,7 @@ func (tr *Translator) Lang() string { return tr.lang }
 // alone would not read as a zone.
 func (tr *Translator) TimeText(t time.Time, loc *time.Location) string {
 	local := t.In(loc)
-	text := local.Format(tr.must("format_datetime"))
+	text := tr.cal.format(local, tr.must("format_datetime"))
 	if abbr, _ := local.Zone(); strings.HasPrefix(abbr, "+") || strings.HasPrefix(abbr, "-") {
 		text = strings.Replace(text, abbr, "UTC"+abbr, 1)
 	}

@@ -115,7 +115,7 @@ type Row struct {
 	Days     []status.Day
 	Bars     []Bar         // the days as shown, oldest first
 	BarsHTML template.HTML // the bars as the default layout lists them
-	Uptime   string        // percent, e.g. "99.95"
+	Uptime   string        // percent as the language writes it, e.g. "99.95%"
 	Quiet    bool          // on a page of many services, no incident in the 90 days: shown in one line
 }
 
@@ -164,7 +164,7 @@ func (p *Page) Rows() []Row {
 			bars[i] = Bar{stateClasses[d.Worst], sh.text}
 			html.WriteString(sh.html)
 		}
-		rows = append(rows, Row{p.Site.Service(id), p.Status.Current(pair), days, bars, template.HTML(html.String()), status.FormatUptime(status.Uptime(days)), quiet && len(p.Region.Services) > manyRows})
+		rows = append(rows, Row{p.Site.Service(id), p.Status.Current(pair), days, bars, template.HTML(html.String()), p.Translator.Percent(status.Uptime(days)), quiet && len(p.Region.Services) > manyRows})
 		if quiet {
 			c := rows[len(rows)-1]
 			calm = &c

@@ -18,7 +18,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
-	"gopkg.in/yaml.v3"
 
 	"statusgen/generator/source"
 	"statusgen/generator/status"
@@ -34,12 +33,12 @@ type Theme struct {
 	site    *status.Site
 	base    *url.URL // base_url, ending in "/"
 	md      goldmark.Markdown
-	layouts map[string]*template.Template // by page kind
-	shared  *template.Template            // base.html and the partials, for partialCached
-	strings map[string]map[string]string  // UI strings by language
-	assets  map[string]string             // asset name -> fingerprinted path
-	files   map[string][]byte             // fingerprinted path -> bytes
-	texts   map[string]string             // what each layout is made of, to tell changes
+	layouts map[string]*template.Template  // by page kind
+	shared  *template.Template             // base.html and the partials, for partialCached
+	strings map[string]map[string]uiString // UI strings by language
+	assets  map[string]string              // asset name -> fingerprinted path
+	files   map[string][]byte              // fingerprinted path -> bytes
+	texts   map[string]string              // what each layout is made of, to tell changes
 }
 
 // LoadTheme reads the theme of a site over the defaults; its problems,
@@ -185,7 +184,7 @@ func (t *Theme) Changes(old *Theme) []Dep {
 		}
 	}
 	for lang, s := range t.strings {
-		if !maps.Equal(s, old.strings[lang]) {
+		if !maps.EqualFunc(s, old.strings[lang], uiString.equal) {
 			out = append(out, Strings{lang})
 		}
 	}
@@ -307,52 +306,6 @@ func runeColumn(theme fs.FS, pos source.Pos, offset int) int {
 		return offset + 1
 	}
 	return utf8.RuneCountInString(lines[pos.Line-1][:offset]) + 1
-}
-
-// loadStrings reads layouts/i18n/<lang>.yaml for every language the site
-// uses, the site's strings over the default ones key by key; a tag such as
-// de-CH takes them over its primary language's (de), and English is the
-// fallback for any string a language lacks.
-func loadStrings(layers []fs.FS, langs []string, errs *source.ErrorList) map[string]map[string]string {
-	out := map[string]map[string]string{}
-	for _, lang := range append([]string{"en"}, langs...) {
-		if out[lang] != nil {
-			continue
-		}
-		out[lang] = map[string]string{}
-		files := []string{lang}
-		if primary, _, ok := strings.Cut(lang, "-"); ok {
-			files = []string{primary, lang}
-		}
-		for _, f := range files {
-			readStrings(layers, source.UIStringsDir+"/"+f+".yaml", out[lang], errs)
-		}
-	}
-	if len(out["en"]) == 0 {
-		errs.Add(source.Pos{Path: "layouts/i18n/en.yaml", Line: 1, Col: 1}, "missing English UI strings")
-	}
-	return out
-}
-
-// readStrings reads the strings file name of each layer into into, key by
-// key, the later layers over the earlier.
-func readStrings(layers []fs.FS, name string, into map[string]string, errs *source.ErrorList) {
-	for _, layer := range layers {
-		data, err := fs.ReadFile(layer, name)
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			continue
-		case err != nil:
-			errs.Add(source.Pos{Path: name, Line: 1, Col: 1}, "cannot read: %v", source.WithoutPath(err))
-			continue
-		}
-		if err := yaml.Unmarshal(data, into); err != nil {
-			source.YAMLError(name, data, err, errs)
-		}
-		for k, v := range into { // they stand beside names and titles in plain text too
-			into[k] = source.CloseBidi(v)
-		}
-	}
 }
 
 // fingerprint names every asset after a hash of its bytes, so that a CDN

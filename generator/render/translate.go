@@ -7,6 +7,9 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+
 	"statusgen/generator/status"
 )
 
@@ -15,17 +18,28 @@ import (
 // all phrase states, stages, titles and lengths of time through one.
 type Translator struct {
 	lang    string
-	strings map[string]string // the language's
-	english map[string]string // for a string the language lacks
+	tag     language.Tag
+	strings map[string]uiString // the language's, over English
+	english map[string]uiString // for a string the language lacks
+	cal     *calendar
+	numbers *message.Printer
+	rtl     bool
 }
 
 // Translator returns the theme's translator for a language.
 func (t *Theme) Translator(lang string) *Translator {
-	return &Translator{lang: lang, strings: t.strings[lang], english: t.strings["en"]}
+	tag, _ := language.Parse(lang) // und, for a tag it cannot read
+	strs := t.strings[lang]
+	if strs == nil {
+		strs = t.strings["en"]
+	}
+	return &Translator{lang: lang, tag: tag, strings: strs, english: t.strings["en"],
+		cal: newCalendar(tag), numbers: numbers(tag), rtl: rightToLeft(tag)}
 }
 
 // T returns the UI string key, English when the language lacks it; args
-// fill its % verbs.
+// fill its % verbs, the first integer among them choosing its plural
+// form.
 func (tr *Translator) T(key string, args ...any) (string, error) {
 	s, ok := tr.strings[key]
 	if !ok {
@@ -33,10 +47,10 @@ func (tr *Translator) T(key string, args ...any) (string, error) {
 			return "", fmt.Errorf("no UI string %q in layouts/i18n/en.yaml", key)
 		}
 	}
-	if len(args) > 0 {
-		s = fmt.Sprintf(s, args...)
+	if tr.rtl {
+		args = isolate(args)
 	}
-	return s, nil
+	return sprintf(tr.form(s, args), args), nil
 }
 
 // must is T for the strings statusgen's own code asks for, which the
@@ -55,16 +69,35 @@ func (tr *Translator) StateText(s status.State) string { return tr.must("state_"
 // StageText is how readers see a stage, e.g. "Monitoring".
 func (tr *Translator) StageText(s status.Stage) string { return tr.must("stage_" + s.String()) }
 
-// Duration reads like "3 days 4 hours".
+// Duration reads like "3 d 4 h": the two largest units, or minutes
+// alone.
 func (tr *Translator) Duration(d time.Duration) string {
 	days, hours, minutes := int(d/(24*time.Hour)), int(d/time.Hour)%24, int(d/time.Minute)%60
 	switch {
 	case days > 0:
-		return tr.must("duration_days", days, hours)
+		return tr.pair(tr.must("unit_days", days), tr.must("unit_hours", hours))
 	case hours > 0:
-		return tr.must("duration_hours", hours, minutes)
+		return tr.pair(tr.must("unit_hours", hours), tr.must("unit_minutes", minutes))
 	}
-	return tr.must("duration_minutes", minutes)
+	return tr.must("unit_minutes", minutes)
+}
+
+// pair joins two lengths of time, the larger first. Not through T: the
+// parts are the language's own words, nothing to isolate.
+func (tr *Translator) pair(larger, smaller string) string {
+	format := tr.text("duration_pair").format
+	if format == "" {
+		format = "%s %s"
+	}
+	return sprintf(format, []any{larger, smaller})
+}
+
+// text is the UI string key, English when the language lacks it.
+func (tr *Translator) text(key string) uiString {
+	if s, ok := tr.strings[key]; ok {
+		return s
+	}
+	return tr.english[key]
 }
 
 // span writes a part of a day in hours and minutes: "24 h", "7 h 30 min",
@@ -73,11 +106,11 @@ func (tr *Translator) span(d time.Duration) string {
 	hours, minutes := int(d/time.Hour), int(d/time.Minute)%60
 	switch {
 	case hours > 0 && minutes == 0:
-		return tr.must("duration_whole_hours", hours)
+		return tr.must("unit_hours", hours)
 	case hours > 0:
-		return tr.must("duration_hours", hours, minutes)
+		return tr.pair(tr.must("unit_hours", hours), tr.must("unit_minutes", minutes))
 	}
-	return tr.must("duration_minutes", minutes)
+	return tr.must("unit_minutes", minutes)
 }
 
 // Mark is a state as a layout shows it: never colour alone.
@@ -107,7 +140,7 @@ func (tr *Translator) Mark(s status.State) Mark {
 // state and how long that lasted, "May 12: Major outage, 24 h". Today's
 // has no length, as the day is not over.
 func (tr *Translator) DayText(d status.Day) string {
-	day := d.Date.Format(tr.must("format_day"))
+	day := tr.cal.format(d.Date, tr.must("format_day"))
 	if d.Today {
 		return tr.must("history_today", day, tr.StateText(d.Worst))
 	}
@@ -175,7 +208,7 @@ func (tr *Translator) namesUpTo(site *status.Site, ids []string, regions bool, l
 	for i, n := range list {
 		texts[i] = n.Text
 	}
-	return strings.Join(texts, ", ")
+	return strings.Join(texts, tr.must("list_separator"))
 }
 
 // Name is a region or a service, a whole group of them, or a summing up

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/language"
 	"gopkg.in/yaml.v3"
 
 	"statusgen/generator/status"
@@ -241,6 +242,7 @@ func (s *siteDoc) validate(errs *ErrorList, uiLangs []string) {
 	s.checkURL(errs, "websub_hub", s.WebSubHub)
 	s.Language = orDefault(s.Language, defaultLanguage)
 	checkUILanguage(errs, s.keyPos["language"].or(s.at), s.Language, uiLangs)
+	s.Language = CanonicalLanguage(s.Language)
 	s.Timezone = orDefault(s.Timezone, defaultTimezone)
 	s.Location = loadZone(errs, s.keyPos["timezone"], s.Timezone)
 	if s.FeedLimit < 1 {
@@ -427,6 +429,7 @@ func (s *siteDoc) validateRegions(errs *ErrorList, uiLangs []string) {
 		checkEntry(errs, "region", doc.keyPos, reg.ID, reg.Name, seen)
 		if reg.Language != "" {
 			checkUILanguage(errs, doc.keyPos["language"], reg.Language, uiLangs)
+			reg.Language = CanonicalLanguage(reg.Language)
 		}
 		reg.Location = s.Location
 		if reg.Timezone != "" {
@@ -480,7 +483,9 @@ func checkEntry(errs *ErrorList, what string, keyPos map[string]Pos, id, name st
 	}
 }
 
-var languagePattern = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
+// languagePattern is the shape of a BCP 47 tag, in any case: zh-hant-tw
+// is zh-Hant-TW, as BCP 47 says tags are.
+var languagePattern = regexp.MustCompile(`^(?i:[a-z]{2,3}(-[a-z0-9]{2,8})*)$`)
 
 func checkLanguage(errs *ErrorList, at Pos, lang string) bool {
 	if !languagePattern.MatchString(lang) {
@@ -490,9 +495,21 @@ func checkLanguage(errs *ErrorList, at Pos, lang string) bool {
 	return true
 }
 
+// CanonicalLanguage writes a tag in BCP 47's case, zh-hant-tw as
+// zh-Hant-TW, so that pages, feeds and file names agree on one spelling.
+// A tag x/text cannot read is kept as written.
+func CanonicalLanguage(lang string) string {
+	tag, err := language.Parse(lang)
+	if err != nil {
+		return lang
+	}
+	return tag.String()
+}
+
 // checkUILanguage wants a language pages can be written in: one with UI
-// strings, its own or, for a tag such as en-GB, its primary language's.
-// Without, the page would say lang="de" in English words.
+// strings of its own or of a language that serves it (de for de-CH,
+// zh-Hant for zh-TW). Without, the page would say lang="sv" in English
+// words.
 func checkUILanguage(errs *ErrorList, at Pos, lang string, uiLangs []string) {
 	if !checkLanguage(errs, at, lang) || uiLangs == nil || HasUIStrings(lang, uiLangs) {
 		return
@@ -503,10 +520,44 @@ func checkUILanguage(errs *ErrorList, at Pos, lang string, uiLangs []string) {
 }
 
 // HasUIStrings reports whether pages in lang have UI strings among
-// uiLangs: its own, or its primary language's (en for en-GB).
+// uiLangs (see StringsFiles); English always has.
 func HasUIStrings(lang string, uiLangs []string) bool {
-	primary, _, _ := strings.Cut(lang, "-")
-	return slices.Contains(uiLangs, lang) || slices.Contains(uiLangs, primary)
+	return len(StringsFiles(lang, uiLangs)) > 0
+}
+
+// StringsFiles lists the languages of uiLangs whose strings files pages in
+// lang read, the more general first, each over English: de then de-CH
+// for de-CH when both exist; zh-Hant for zh-TW and zh-HK, zh-Hans for
+// zh-CN, pt-BR for pt. Tags match by CLDR's likely subtags, as x/text's
+// matcher does, case aside; a language that only shares a script or a
+// region with lang does not serve it. Nil when none serves lang.
+func StringsFiles(lang string, uiLangs []string) []string {
+	var exact string
+	var others []string
+	var tags []language.Tag
+	want, err := language.Parse(lang)
+	for _, l := range uiLangs {
+		switch tag, terr := language.Parse(l); {
+		case strings.EqualFold(l, lang) || (err == nil && terr == nil && tag == want):
+			exact = l
+		case terr == nil:
+			others, tags = append(others, l), append(tags, tag)
+		}
+	}
+	var out []string
+	switch {
+	case exact != "" && err == nil && want.Parent() != language.Und:
+		// The exact file lies over its parent's: de-CH over de.
+		out = StringsFiles(want.Parent().String(), others)
+	case exact == "" && err == nil && len(tags) > 0:
+		if _, i, conf := language.NewMatcher(tags).Match(want); conf >= language.High {
+			out = append(out, others[i])
+		}
+	}
+	if exact != "" {
+		out = append(out, exact)
+	}
+	return out
 }
 
 // UIStringsDir holds a file of UI strings per language, <lang>.yaml.

@@ -283,11 +283,11 @@ func TestCloseBidi(t *testing.T) {
 // there are, whatever they are.
 func TestUILanguages(t *testing.T) {
 	defaults := fstest.MapFS{
-		"layouts/i18n/en.yaml":  {Data: []byte("a: b\n")},
-		"layouts/i18n/ja.yaml":  {Data: []byte("a: b\n")},
-		"layouts/i18n/x.yaml~":  {Data: []byte("a: b\n")}, // an editor's backup
-		"layouts/i18n/README":   {Data: []byte("no strings\n")},
-		"layouts/i18n/Bad.yaml": {Data: []byte("a: b\n")}, // not a tag
+		"layouts/i18n/en.yaml":     {Data: []byte("a: b\n")},
+		"layouts/i18n/ja.yaml":     {Data: []byte("a: b\n")},
+		"layouts/i18n/x.yaml~":     {Data: []byte("a: b\n")}, // an editor's backup
+		"layouts/i18n/README":      {Data: []byte("no strings\n")},
+		"layouts/i18n/no_tag.yaml": {Data: []byte("a: b\n")},
 	}
 	site := fstest.MapFS{"layouts/i18n/fr.yaml": {Data: []byte("a: b\n")}}
 	langs := UILanguages(defaults, site, fstest.MapFS{})
@@ -319,5 +319,38 @@ func TestUILanguages(t *testing.T) {
 		if len(errs) > 0 && !strings.Contains(tt.want, "not a language tag") {
 			t.Errorf("%q unchecked: %v", tt.site, errs)
 		}
+	}
+}
+
+// TestStringsFiles: a tag takes the strings of the languages that serve
+// it, the more general first, whatever its case.
+func TestStringsFiles(t *testing.T) {
+	ui := []string{"de", "de-CH", "en", "ja", "pt-BR", "zh-Hans", "zh-Hant"}
+	tests := []struct{ lang, want string }{
+		{"de", "de"},
+		{"de-CH", "de,de-CH"},
+		{"de-AT", "de"},
+		{"DE-ch", "de,de-CH"},
+		{"zh-TW", "zh-Hant"},
+		{"zh-HK", "zh-Hant"},
+		{"zh-Hant-HK", "zh-Hant"},
+		{"zh-hant-tw", "zh-Hant"},
+		{"zh-CN", "zh-Hans"},
+		{"zh-SG", "zh-Hans"},
+		{"zh", "zh-Hans"},
+		{"pt", "pt-BR"},
+		{"en-GB", "en"},
+		{"ja-JP", "ja"},
+		{"sv", ""},
+		{"fr", ""},
+		{"ko", ""},
+	}
+	for _, tt := range tests {
+		if got := strings.Join(StringsFiles(tt.lang, ui), ","); got != tt.want {
+			t.Errorf("StringsFiles(%q) = %q, want %q", tt.lang, got, tt.want)
+		}
+	}
+	if got := CanonicalLanguage("zh-hant-tw"); got != "zh-Hant-TW" {
+		t.Errorf("CanonicalLanguage(zh-hant-tw) = %q", got)
 	}
 }

@@ -1,7 +1,6 @@
 package status
 
 import (
-	"fmt"
 	"sort"
 	"time"
 )
@@ -101,6 +100,3 @@ func Uptime(days []Day) int {
 	}
 	return int((10*total - down10) * 10000 / (10 * total))
 }
-
-// FormatUptime writes hundredths of a percent as "99.95".
-func FormatUptime(bp int) string { return fmt.Sprintf("%d.%02d", bp/100, bp%100) }

@@ -280,9 +280,6 @@ func TestUptime(t *testing.T) {
 	if may11.Worst != status.PartialOutage || may11.In[status.Maintenance] != 14*time.Hour {
 		t.Errorf("May 11: worst %s, maintenance %s", may11.Worst, may11.In[status.Maintenance])
 	}
-	if status.FormatUptime(9995) != "99.95" || status.FormatUptime(10000) != "100.00" || status.FormatUptime(7) != "0.07" {
-		t.Error("status.FormatUptime does not write two decimals")
-	}
 }
 
 // TestTodayAtMidnight: at the first instant of a day, today already shows
