@@ -99,7 +99,7 @@ duration_pair: "%s and %s"
 		{"ja", 26 * time.Hour, "1日2時間"},
 		{"en-GB", 24*time.Hour + time.Hour, "1 day and 1 hour"},
 		{"en-GB", 2*time.Hour + time.Minute, "2 hours and a minute"},
-		{"en-GB", 2*24*time.Hour, "2 days and 0 hours"},
+		{"en-GB", 2 * 24 * time.Hour, "2 days and 0 hours"},
 	}
 	for _, tt := range tests {
 		if got := theme.Translator(tt.lang).Duration(tt.d); got != tt.want {
@@ -243,4 +243,3 @@ func TestStringsFileErrors(t *testing.T) {
 		}
 	}
 }
-
