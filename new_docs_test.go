@@ -59,3 +59,66 @@ func shellWords(line string) []string {
 	}
 	return words
 }
+
+// TestLanguageDoc follows docs/writing.md's "Adding or changing a
+// language" on a copy of the example: its strings file goes into the
+// site, a region takes the language, and the guide's commands check and
+// build the site, whose page for that region then speaks it.
+func TestLanguageDoc(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("docs", "writing.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(doc), "### Adding or changing a language\n")
+	if !ok {
+		t.Fatal("docs/writing.md has no section Adding or changing a language")
+	}
+	section, _, _ = strings.Cut(section, "\n## ")
+	dir := t.TempDir()
+	if err := os.CopyFS(filepath.Join(dir, "content"), os.DirFS("content")); err != nil {
+		t.Fatal(err)
+	}
+	file := regexp.MustCompile("(?s)```yaml\n# (layouts/i18n/([a-zA-Z-]+)\\.yaml)\n(.*?)```").FindStringSubmatch(section)
+	if file == nil {
+		t.Fatal("the section shows no layouts/i18n file")
+	}
+	lang := file[2]
+	if err := os.MkdirAll(filepath.Join(dir, "layouts/i18n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, file[1]), []byte(file[3]), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	site := filepath.Join(dir, "content/site.yaml")
+	yml, _ := os.ReadFile(site)
+	// The example's first region, na, takes the language.
+	yml = []byte(strings.Replace(string(yml), "    name: North America\n", "    name: North America\n    language: "+lang+"\n", 1))
+	if err := os.WriteFile(site, yml, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmds := regexp.MustCompile("(?s)```sh\n(.*?)```").FindAllStringSubmatch(section, -1)
+	if len(cmds) != 1 {
+		t.Fatalf("want one sh block, found %d", len(cmds))
+	}
+	out := filepath.Join(dir, "public")
+	for _, line := range strings.Split(strings.TrimSpace(cmds[0][1]), "\n") {
+		args := shellWords(strings.TrimPrefix(line, "statusgen "))
+		args = append(args, "--site", dir, "--now", "2011-05-20T00:00:00Z")
+		if args[0] == "build" {
+			args = append(args, "--out", out)
+		}
+		var stderr strings.Builder
+		if code := run(args, io.Discard, &stderr); code != 0 {
+			t.Fatalf("statusgen %s: exit %d\n%s", line, code, stderr.String())
+		}
+	}
+	page, err := os.ReadFile(filepath.Join(out, "regions/na/index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`lang="` + lang + `"`, "Prenumerera", "Större avbrott", "maj 2011"} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("the %s page lacks %q", lang, want)
+		}
+	}
+}

@@ -110,9 +110,15 @@
 // layouts/base.html and layouts/partials/*.html; a site's file of the same
 // name replaces the default. Templates are named after their files, so
 // errors read layouts/region.html:12:5. UI strings come from
-// layouts/i18n/<lang>.yaml, the site's keys over the defaults', a tag such
-// as de-CH over its primary language's (de), English for any missing one.
-// A page language (site.yaml's, a region's) with no such file is an error.
+// layouts/i18n/<lang>.yaml, the site's keys over the defaults', a tag's
+// own file over that of the language serving it by CLDR's likely subtags
+// (de for de-CH, zh-Hant for zh-TW), English for any missing one. A value
+// is a string or plural forms by CLDR category, chosen by the first
+// integer argument (x/text's plural rules). A page language (site.yaml's,
+// a region's) no file serves is an error. Dates take CLDR's month and
+// weekday names (gohugoio/locales); uptimes are percentages as x/text
+// writes them for the language, in Western digits; in a right-to-left
+// language each string argument of T is wrapped in U+2068…U+2069.
 //
 // The dot is a *render.Page. Its fields name what the page is about (Site, Status,
 // Region, Service, Group, Incident, Incidents, Newer, Older, Lang, Loc, URL).
@@ -120,7 +126,9 @@
 // of a large site without region groups is a group page whose Group is nil.
 // Its methods answer in the page's language, zone and scope:
 //
-//	T KEY ARGS...        a UI string, its % verbs filled
+//	T KEY ARGS...        a UI string, its % verbs filled, its plural form
+//	                     chosen by the first integer
+//	Dir                  "rtl" for a right-to-left language, else "ltr"
 //	StateText, StageText a state or stage in words
 //	Mark STATE           a state's CSS class, icon and words
 //	Progress VIEW        an incident's stage, or a maintenance's scheduled,

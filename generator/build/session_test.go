@@ -493,7 +493,7 @@ func TestSessionRendersWhatReads(t *testing.T) {
 func TestSessionUILanguages(t *testing.T) {
 	s := newSessionSite(t, 1)
 	s.write(source.SiteFile, strings.Replace(s.shape.site, "language: ja", "language: sv", 1))
-	want := `language: no UI strings for "sv"; the languages there are: de, en, es, fr, it, ja, ko, nl, pt-BR, zh-Hans, zh-Hant (or add layouts/i18n/sv.yaml with its strings)`
+	want := `language: no UI strings for "sv"; the languages there are: ar, de, en, es, fr, it, ja, ko, nl, pt-BR, zh-Hans, zh-Hant (or add layouts/i18n/sv.yaml with its strings)`
 	if _, err := s.sess.Build(nil, s.now); err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("first build: %v, want %s", err, want)
 	}
