@@ -36,6 +36,7 @@ type Theme struct {
 	layouts map[string]*template.Template  // by page kind
 	shared  *template.Template             // base.html and the partials, for partialCached
 	strings map[string]map[string]uiString // UI strings by language
+	words   map[string]*Translator         // by language, one for each of strings
 	assets  map[string]string              // asset name -> fingerprinted path
 	files   map[string][]byte              // fingerprinted path -> bytes
 	texts   map[string]string              // what each layout is made of, to tell changes
@@ -51,6 +52,10 @@ func LoadTheme(site *status.Site, siteFS, defaults fs.FS, errs *source.ErrorList
 		langs = append(langs, site.LanguageOf(reg))
 	}
 	t.strings = loadStrings([]fs.FS{defaults, siteFS}, langs, errs)
+	t.words = map[string]*Translator{}
+	for lang := range t.strings {
+		t.words[lang] = t.newTranslator(lang)
+	}
 	var err error
 	if t.assets, t.files, err = fingerprint(t.fs); err != nil {
 		at, what := "assets", "cannot read assets: %v"

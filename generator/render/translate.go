@@ -26,8 +26,16 @@ type Translator struct {
 	rtl     bool
 }
 
-// Translator returns the theme's translator for a language.
+// Translator returns the theme's translator for a language: made once
+// for each language the site uses, as CLDR's data takes a while to set.
 func (t *Theme) Translator(lang string) *Translator {
+	if tr := t.words[lang]; tr != nil {
+		return tr
+	}
+	return t.newTranslator(lang)
+}
+
+func (t *Theme) newTranslator(lang string) *Translator {
 	tag, _ := language.Parse(lang) // und, for a tag it cannot read
 	strs := t.strings[lang]
 	if strs == nil {
