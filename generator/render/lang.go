@@ -339,12 +339,17 @@ func (tr *Translator) form(t uiString, args []any) string {
 func isolate(args []any) []any {
 	out := make([]any, len(args))
 	for i, a := range args {
-		if s, ok := a.(string); ok && s != "" {
+		if s, ok := a.(string); ok && s != "" && !isolated(s) {
 			a = "\u2068" + s + "\u2069"
 		}
 		out[i] = a
 	}
 	return out
+}
+
+// isolated reports whether s is already an isolate: a list of names.
+func isolated(s string) bool {
+	return strings.HasPrefix(s, "\u2067") || strings.HasPrefix(s, "\u2068")
 }
 
 // sprintf fills a string's verbs; a plural form with none ("one more")

@@ -87,7 +87,7 @@ unit_hours: {one: "%d hour", other: "%d hours"}
 unit_minutes: {one: "a minute", other: "%d minutes"}
 duration_pair: "%s and %s"
 `)}}
-	theme := themeFor(t, site, "ja", "en-GB")
+	theme := themeFor(t, site, "ja", "en-GB", "ar")
 	tests := []struct {
 		lang string
 		d    time.Duration
@@ -99,7 +99,10 @@ duration_pair: "%s and %s"
 		{"ja", 26 * time.Hour, "1日2時間"},
 		{"en-GB", 24*time.Hour + time.Hour, "1 day and 1 hour"},
 		{"en-GB", 2*time.Hour + time.Minute, "2 hours and a minute"},
-		{"en-GB", 2 * 24 * time.Hour, "2 days and 0 hours"},
+		{"en-GB", 2*24*time.Hour + 59*time.Minute, "2 days"},
+		{"en", 5 * time.Hour, "5 h"},
+		{"ar", 2*24*time.Hour + time.Hour, "يومان وساعة واحدة"},
+		{"ar", 11*24*time.Hour + 3*time.Hour, "11 يومًا و3 ساعات"},
 	}
 	for _, tt := range tests {
 		if got := theme.Translator(tt.lang).Duration(tt.d); got != tt.want {
@@ -191,6 +194,20 @@ func TestIsolated(t *testing.T) {
 	theme := themeFor(t, site, "ar", "ja")
 	if got, want := theme.Translator("ar").must("banner_one_region", "Major outage", "Japan"), "\u2068Major outage\u2069 في \u2068Japan\u2069"; got != want {
 		t.Errorf("ar: %q, want %q", got, want)
+	}
+	// A list reads right to left, each name isolated; the list is not
+	// isolated again.
+	ar := theme.Translator("ar")
+	list := ar.names(theme.site, []string{"r0", "r1"}, true)
+	if want := "\u2067\u2068R0\u2069، \u2068R1\u2069\u2069"; list != want {
+		t.Errorf("ar list: %q, want %q", list, want)
+	}
+	if got, want := ar.must("where", list, "S"), "\u2067\u2068R0\u2069، \u2068R1\u2069\u2069 · \u2068S\u2069"; got != want {
+		t.Errorf("ar where: %q, want %q", got, want)
+	}
+	// A dual form may leave out the number and keep the other arguments.
+	if got, want := ar.must("banner_regions", "X", 2), "\u2068X\u2069 في منطقتين"; got != want {
+		t.Errorf("ar banner_regions 2: %q, want %q", got, want)
 	}
 	if got := theme.Translator("ja").must("where", "Japan", "PSN"); strings.ContainsAny(got, "\u2068\u2069") {
 		t.Errorf("ja isolates: %q", got)

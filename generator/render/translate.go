@@ -77,17 +77,17 @@ func (tr *Translator) StateText(s status.State) string { return tr.must("state_"
 // StageText is how readers see a stage, e.g. "Monitoring".
 func (tr *Translator) StageText(s status.Stage) string { return tr.must("stage_" + s.String()) }
 
-// Duration reads like "3 d 4 h": the two largest units, or minutes
-// alone.
+// Duration reads like "3 d 4 h": the two largest units, the smaller left
+// out when it is 0 ("2 d", not "2 d 0 h").
 func (tr *Translator) Duration(d time.Duration) string {
-	days, hours, minutes := int(d/(24*time.Hour)), int(d/time.Hour)%24, int(d/time.Minute)%60
+	days, hours := int(d/(24*time.Hour)), int(d/time.Hour)%24
 	switch {
+	case days > 0 && hours == 0:
+		return tr.must("unit_days", days)
 	case days > 0:
 		return tr.pair(tr.must("unit_days", days), tr.must("unit_hours", hours))
-	case hours > 0:
-		return tr.pair(tr.must("unit_hours", hours), tr.must("unit_minutes", minutes))
 	}
-	return tr.must("unit_minutes", minutes)
+	return tr.span(d)
 }
 
 // pair joins two lengths of time, the larger first. Not through T: the
@@ -215,8 +215,17 @@ func (tr *Translator) namesUpTo(site *status.Site, ids []string, regions bool, l
 	texts := make([]string, len(list))
 	for i, n := range list {
 		texts[i] = n.Text
+		if tr.rtl && len(list) > 1 {
+			texts[i] = "\u2068" + n.Text + "\u2069"
+		}
 	}
-	return strings.Join(texts, tr.must("list_separator"))
+	joined := strings.Join(texts, tr.must("list_separator"))
+	if tr.rtl && len(list) > 1 {
+		// Each name keeps its own direction, and the list reads right to
+		// left: the first name rightmost.
+		joined = "\u2067" + joined + "\u2069"
+	}
+	return joined
 }
 
 // Name is a region or a service, a whole group of them, or a summing up
