@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode"
 
+	"golang.org/x/text/language"
+
 	"statusgen/generator/status"
 )
 
@@ -82,11 +84,16 @@ func (b badge) render(buf *bytes.Buffer) error {
 		escapeXML(b.lang), total, title)
 	fmt.Fprintf(buf, `<title>%s</title>`, title)
 	fmt.Fprintf(buf, `<clipPath id="r"><rect width="%d" height="20" rx="3"/></clipPath>`, total)
-	fmt.Fprintf(buf, `<g clip-path="url(#r)"><rect width="%d" height="20" fill="#555"/><rect x="%d" width="%d" height="20" fill="%s"/></g>`,
-		left, left, right, badgeColors[b.state])
+	// A right-to-left language reads the label first too: on the right.
+	labelAt, messageAt := 0, left
+	if rightToLeft(language.Make(b.lang)) {
+		labelAt, messageAt = right, 0
+	}
+	fmt.Fprintf(buf, `<g clip-path="url(#r)"><rect x="%d" width="%d" height="20" fill="#555"/><rect x="%d" width="%d" height="20" fill="%s"/></g>`,
+		labelAt, left, messageAt, right, badgeColors[b.state])
 	fmt.Fprintf(buf, `<g fill="#fff" text-anchor="middle" font-family="Verdana,Geneva,DejaVu Sans,sans-serif" font-size="%d">`, badgeFont)
-	fmt.Fprintf(buf, `<text x="%s" y="14" textLength="%d">%s</text>`, half(left), lw, escapeXML(b.label))
-	fmt.Fprintf(buf, `<text x="%s" y="14" textLength="%d">%s</text>`, half(2*left+right), mw, escapeXML(b.message))
+	fmt.Fprintf(buf, `<text x="%s" y="14" textLength="%d">%s</text>`, half(2*labelAt+left), lw, escapeXML(b.label))
+	fmt.Fprintf(buf, `<text x="%s" y="14" textLength="%d">%s</text>`, half(2*messageAt+right), mw, escapeXML(b.message))
 	buf.WriteString("</g></svg>\n")
 	return nil
 }
