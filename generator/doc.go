@@ -121,6 +121,8 @@
 // Its methods answer in the page's language, zone and scope:
 //
 //	T KEY ARGS...        a UI string, its % verbs filled
+//	Direction            "rtl" or "ltr": how the page's language is
+//	                     written, by its script, for a dir attribute
 //	StateText, StageText a state or stage in words
 //	Mark STATE           a state's CSS class, icon and words
 //	Progress VIEW        an incident's stage, or a maintenance's scheduled,

@@ -1,0 +1,29 @@
+package render
+
+import "golang.org/x/text/language"
+
+// rtlScripts are the scripts written right to left that a page language
+// may be in, by ISO 15924 code.
+var rtlScripts = map[string]bool{
+	"Arab": true, "Hebr": true, "Syrc": true, "Thaa": true, "Nkoo": true,
+	"Adlm": true, "Rohg": true, "Mand": true, "Samr": true,
+}
+
+// direction is "rtl" for a language written right to left, else "ltr".
+// It goes by the script: the tag's own (az-Arab) or its likely one (ar,
+// fa, ur, he), so that a regional tag such as ar-EG needs no list of its
+// own. A tag that does not parse reads left to right.
+func direction(lang string) string {
+	tag, err := language.Parse(lang)
+	if err != nil {
+		return "ltr"
+	}
+	if script, _ := tag.Script(); rtlScripts[script.String()] {
+		return "rtl"
+	}
+	return "ltr"
+}
+
+// Direction is the writing direction of the translator's language, "rtl"
+// or "ltr", for a dir attribute.
+func (tr *Translator) Direction() string { return direction(tr.lang) }
