@@ -79,7 +79,7 @@ func TestExamplePagesTellJapan(t *testing.T) {
 		}
 	}
 	// The Japanese update on the English overview says what it is written in.
-	if overview := string(out["index.html"]); !strings.Contains(overview, `<p lang="ja">日本でのサービス再開は`) {
+	if overview := string(out["index.html"]); !strings.Contains(overview, `<p lang="ja" dir="ltr">日本でのサービス再開は`) {
 		t.Errorf("the overview does not mark the Japanese update as Japanese")
 	}
 	psn := string(out["services/psn/index.html"])
