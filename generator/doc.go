@@ -128,7 +128,8 @@
 //
 //	T KEY ARGS...        a UI string, its % verbs filled, its plural form
 //	                     chosen by the first integer
-//	Dir                  "rtl" for a right-to-left language, else "ltr"
+//	Direction            "rtl" or "ltr": how the page's language is
+//	                     written, by its script, for a dir attribute
 //	StateText, StageText a state or stage in words
 //	Mark STATE           a state's CSS class, icon and words
 //	Progress VIEW        an incident's stage, or a maintenance's scheduled,
@@ -193,11 +194,21 @@
 // maintenance and scheduled ones, then recent-section), and update on
 // incident pages.
 //
+// The default layouts set dir on <html> (Direction) and beside every lang
+// attribute (direction), and isolate each name they show, a region's, a
+// service's, a group's (an inline element with dir="auto", or <bdi>), so
+// that a Latin name reads left to right on an Arabic page, an Arabic one
+// right to left on an English page, and neither moves the punctuation
+// around it.
+//
 // Template functions, all of them:
 //
 //	url PATH      root-relative URL with the base path: url "regions/jp/"
 //	absURL PATH   absolute URL under base_url
 //	asset NAME    fingerprinted URL of a file in assets/: asset "style.css"
+//	direction LANG
+//	              "rtl" or "ltr": how a language is written, by its
+//	              script, for a dir attribute beside a lang attribute
 //	markdown POST the post's body as HTML (raw HTML dropped unless
 //	              unsafe_html), rendered again at each call: the update
 //	              partial shows .Body, which is rendered once a build

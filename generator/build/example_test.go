@@ -73,13 +73,13 @@ func TestExampleAllRestoredByYearEnd(t *testing.T) {
 func TestExamplePagesTellJapan(t *testing.T) {
 	out := build(t, exampleFS(t), Options{Now: sitetest.At("2011-05-20T00:00:00Z")})
 	jp := string(out["regions/jp/index.html"])
-	for _, want := range []string{`<html lang="ja">`, "重大な障害", "JST"} {
+	for _, want := range []string{`<html lang="ja" dir="ltr">`, "重大な障害", "JST"} {
 		if !strings.Contains(jp, want) {
 			t.Errorf("Japan page lacks %q", want)
 		}
 	}
 	// The Japanese update on the English overview says what it is written in.
-	if overview := string(out["index.html"]); !strings.Contains(overview, `<p lang="ja">日本でのサービス再開は`) {
+	if overview := string(out["index.html"]); !strings.Contains(overview, `<p lang="ja" dir="ltr">日本でのサービス再開は`) {
 		t.Errorf("the overview does not mark the Japanese update as Japanese")
 	}
 	psn := string(out["services/psn/index.html"])

@@ -194,14 +194,14 @@ func TestGroupFeedsAndBadges(t *testing.T) {
 		}
 	}
 	page := string(out["regions/americas/index.html"])
-	for _, want := range []string{"<h1>Americas</h1>", `href="/regions/americas/feed.xml"`, `<th scope="col"><a href="/regions/sa/">South America</a></th>`} {
+	for _, want := range []string{"<h1><bdi>Americas</bdi></h1>", `href="/regions/americas/feed.xml"`, `<th scope="col"><a href="/regions/sa/" dir="auto">South America</a></th>`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the Americas page lacks %s", want)
 		}
 	}
 	// A region page shows its services by group, a problem's group open.
 	region := string(out["regions/eu/index.html"])
-	if !strings.Contains(region, `<details class="group" open>`+"\n"+`<summary><span class="group-name">Games</span>`) {
+	if !strings.Contains(region, `<details class="group" open>`+"\n"+`<summary><span class="group-name" dir="auto">Games</span>`) {
 		t.Error("Europe's page does not show its Games group open")
 	}
 }

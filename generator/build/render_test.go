@@ -51,7 +51,7 @@ func TestNewLanguage(t *testing.T) {
 	fsys := smallSite(map[string]string{"layouts/i18n/sv.yaml": "services_heading: Tjänster\n"})
 	fsys[source.SiteFile].Data = []byte(strings.Replace(sitetest.Site, "language: ja", "language: sv", 1))
 	jp := string(build(t, fsys, Options{Now: sitetest.At("2011-05-01T00:00:00Z")})["regions/jp/index.html"])
-	for _, want := range []string{`<html lang="sv">`, `>Tjänster</h2>`, `>Open incidents</h2>`} {
+	for _, want := range []string{`<html lang="sv" dir="ltr">`, `>Tjänster</h2>`, `>Open incidents</h2>`} {
 		if !strings.Contains(jp, want) {
 			t.Errorf("the Swedish region page lacks %s", want)
 		}
@@ -211,9 +211,28 @@ func TestRegionalLanguage(t *testing.T) {
 	})
 	fsys[source.SiteFile].Data = []byte(strings.Replace(sitetest.Site, "language: ja", "language: de-CH", 1))
 	jp := string(build(t, fsys, Options{Now: sitetest.At("2011-05-01T00:00:00Z")})["regions/jp/index.html"])
-	for _, want := range []string{`<html lang="de-CH">`, `>Dienschte</h2>`, `>Offene Störungen</h2>`} {
+	for _, want := range []string{`<html lang="de-CH" dir="ltr">`, `>Dienschte</h2>`, `>Offene Störungen</h2>`} {
 		if !strings.Contains(jp, want) {
 			t.Errorf("the Swiss German region page lacks %s", want)
+		}
+	}
+}
+
+// TestRightToLeft: a page in a language written right to left says so on
+// <html>, whatever strings it has; the site's other pages stay left to
+// right.
+func TestRightToLeft(t *testing.T) {
+	fsys := smallSite(map[string]string{"layouts/i18n/ar.yaml": "services_heading: الخدمات\n"})
+	fsys[source.SiteFile].Data = []byte(strings.Replace(sitetest.Site, "language: ja", "language: ar", 1))
+	out := build(t, fsys, Options{Now: sitetest.At("2011-05-01T00:00:00Z")})
+	for page, want := range map[string]string{
+		"regions/jp/index.html": `<html lang="ar" dir="rtl">`,
+		"regions/na/index.html": `<html lang="en" dir="ltr">`,
+		"index.html":            `<html lang="en" dir="ltr">`,
+		"404.html":              `<html lang="en" dir="ltr">`,
+	} {
+		if !strings.Contains(string(out[page]), want) {
+			t.Errorf("%s lacks %s", page, want)
 		}
 	}
 }

@@ -5,6 +5,7 @@
 //	theme.go      Theme: layouts, UI strings and assets over the defaults
 //	translate.go  Translator: states, stages, titles and lengths of time in
 //	              one language
+//	direction.go  which languages are written right to left
 //	render.go     Build: the outputs of one status and their rendering
 //	deps.go       Dep: what an output reads, each kind a type; Signature
 //	              and Candidates tell which changed

@@ -279,9 +279,13 @@ func (p *Page) cellsHTML(m *Matrix) {
 			template.HTMLEscaper(mark.Icon) + `</span> ` + template.HTMLEscaper(mark.Text) + `</span>`
 	}
 	shown[len(stateClasses)] = `<span class="na">` + template.HTMLEscaper(p.must("not_offered")) + `</span>`
+	// The phone's label before each cell, "name: ": the name isolated
+	// (FSI…PDI) so that it reads in its own direction, the colon the
+	// page's.
+	colon := template.HTMLEscaper(p.must("colon"))
 	opens := make([]string, len(m.Cols))
 	for i, c := range m.Cols {
-		opens[i] = "\n<td data-label=\"" + template.HTMLEscaper(c.Name) + "\">"
+		opens[i] = "\n<td data-label=\"\u2068" + template.HTMLEscaper(c.Name) + "\u2069" + colon + "\">"
 	}
 	for i := range m.Rows {
 		var b strings.Builder

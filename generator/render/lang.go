@@ -279,20 +279,6 @@ func (c *calendar) format(t time.Time, layout string) string {
 	return b.String()
 }
 
-// rtlScripts are the scripts written right to left that CLDR's likely
-// subtags give languages.
-var rtlScripts = map[string]bool{
-	"Arab": true, "Hebr": true, "Syrc": true, "Thaa": true, "Nkoo": true,
-	"Adlm": true, "Rohg": true, "Mand": true, "Samr": true,
-}
-
-// rightToLeft reports whether a language is written right to left, by
-// its script, given or likely: ar, he, fa, ur, az-Arab.
-func rightToLeft(tag language.Tag) bool {
-	script, _ := tag.Script()
-	return rtlScripts[script.String()]
-}
-
 // numbers prints numbers by a language's CLDR rules, always in Western
 // digits: pages put them beside ids, ISO dates and UTC offsets.
 func numbers(tag language.Tag) *message.Printer {

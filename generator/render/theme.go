@@ -74,10 +74,11 @@ func LoadTheme(site *status.Site, siteFS, defaults fs.FS, errs *source.ErrorList
 // funcs is the one FuncMap every layout sees; see doc.go.
 func (t *Theme) funcs() template.FuncMap {
 	return template.FuncMap{
-		"url":      t.url,
-		"absURL":   t.absURL,
-		"asset":    t.asset,
-		"markdown": func(p *status.Post) (template.HTML, error) { return renderBody(t.md, p.Body) },
+		"url":       t.url,
+		"absURL":    t.absURL,
+		"asset":     t.asset,
+		"direction": direction,
+		"markdown":  func(p *status.Post) (template.HTML, error) { return renderBody(t.md, p.Body) },
 		"partialCached": func(name string, data any, variants ...any) (template.HTML, error) {
 			return t.partialCached(name, data, variants)
 		},

@@ -143,7 +143,7 @@ func TestLargeProblemsNamed(t *testing.T) {
 			t.Errorf("the overview does not link the grid of region group g%d", g)
 		}
 	}
-	if !strings.Contains(index, "Partial outage</span> — Category 2</li>") {
+	if !strings.Contains(index, "Partial outage</span> — <bdi>Category 2</bdi></li>") {
 		t.Error("the overview does not name Category 2, a whole service group down in Region 0, by its name")
 	}
 	region := string(must(os.ReadFile(filepath.Join(out, "regions/r0/index.html"))))
@@ -209,7 +209,7 @@ func TestLargeAllDown(t *testing.T) {
 		t.Errorf("the overview is %d bytes, %d gzipped with its CSS; the budget is 100 KB and 30 KB", raw, gz)
 	}
 	index := string(must(os.ReadFile(filepath.Join(dir, "public", "index.html"))))
-	if n := strings.Count(index, "Major outage</span> — All services</li>"); n != 60 {
+	if n := strings.Count(index, "Major outage</span> — <bdi>All services</bdi></li>"); n != 60 {
 		t.Errorf("%d regions read \"All services\" down, want 60", n)
 	}
 }

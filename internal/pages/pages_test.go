@@ -27,7 +27,7 @@ import (
 var instants = []string{"2011-05-20T00:00:00Z", "2011-12-31T00:00:00Z"}
 
 // checked are the pages of every kind that axe-core looks at.
-var checked = []string{"", "regions/jp/", "services/psn/", "incidents/psn-intrusion-2011/"}
+var checked = []string{"", "regions/jp/", "regions/me/", "services/psn/", "incidents/psn-intrusion-2011/"}
 
 // need skips the test when a tool is missing, or fails it when
 // STATUSGEN_REQUIRE_BROWSER=1 says the tools must be there (as in CI).

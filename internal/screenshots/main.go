@@ -1,6 +1,7 @@
-// Command screenshots renders the example site's overview, Japan page and
-// PlayStation Network page at 375 and 1280 px, light and dark, into PNG
-// files, so that anyone can look at the pages without a browser at hand:
+// Command screenshots renders the example site's overview, Japan page,
+// Middle East page (Arabic, right to left) and PlayStation Network page at
+// 375 and 1280 px, light and dark, into PNG files, so that anyone can look
+// at the pages without a browser at hand:
 //
 //	go run ./internal/screenshots --out shots
 //	go run ./internal/screenshots --out shots --large
@@ -28,6 +29,7 @@ import (
 var shots = []struct{ name, path string }{
 	{"overview", ""},
 	{"japan", "regions/jp/"},
+	{"middle-east", "regions/me/"},
 	{"psn", "services/psn/"},
 }
 
