@@ -57,6 +57,13 @@ type LanguageSite struct {
 	Now       time.Time
 }
 
+// RegionOf is the region that speaks lang (the first, on a large site).
+func RegionOf(lang string) string { return "r-" + strings.ToLower(lang) }
+
+// OutageOf is the incident of a region with the most to show: updates
+// through every stage over two days, each with its state.
+func OutageOf(region string) string { return region + "-outage" }
+
 // zones gives regions of some languages the zone their readers live in,
 // so that pages print zone abbreviations and, for Asia/Dubai, an offset.
 var zones = map[string]string{
@@ -95,7 +102,7 @@ func NewLanguageSite(langs []string, siteLang string, shape Shape) *LanguageSite
 	y.WriteString("regions:\n")
 	var regions []string
 	for i, lang := range langs {
-		ids := []string{"r-" + strings.ToLower(lang)}
+		ids := []string{RegionOf(lang)}
 		if large {
 			ids = append(ids, ids[0]+"-b")
 		}
@@ -116,7 +123,7 @@ func NewLanguageSite(langs []string, siteLang string, shape Shape) *LanguageSite
 	if large && shape.Groups {
 		y.WriteString("region_groups:\n")
 		for i, lang := range langs {
-			id := "r-" + strings.ToLower(lang)
+			id := RegionOf(lang)
 			members := id + ", " + id + "-b"
 			if i == 0 {
 				members += ", r-site"
@@ -180,10 +187,10 @@ func (s *LanguageSite) regionPosts(region, svc, other string, word int) {
 	title := func(k int) string { return "title: " + placeholders(word+k, 3) }
 	where := "region: " + region
 	for k, p := range []post{
-		{region + "-a1", region + "-outage", []string{title(0), where, "service: " + svc, "state: major_outage", "stage: investigating", "timestamp: " + s.at(-40*day+2*time.Hour)}},
-		{region + "-a2", region + "-outage", []string{title(1), where, "service: " + svc, "state: partial_outage", "stage: identified", "timestamp: " + s.at(-40*day+5*time.Hour)}},
-		{region + "-a3", region + "-outage", []string{where, "service: " + svc, "state: degraded", "stage: monitoring", "timestamp: " + s.at(-39*day)}},
-		{region + "-a4", region + "-outage", []string{title(2), where, "service: " + svc, "state: operational", "stage: resolved", "timestamp: " + s.at(-38*day-3*time.Hour+17*time.Minute)}},
+		{region + "-a1", OutageOf(region), []string{title(0), where, "service: " + svc, "state: major_outage", "stage: investigating", "timestamp: " + s.at(-40*day+2*time.Hour)}},
+		{region + "-a2", OutageOf(region), []string{title(1), where, "service: " + svc, "state: partial_outage", "stage: identified", "timestamp: " + s.at(-40*day+5*time.Hour)}},
+		{region + "-a3", OutageOf(region), []string{where, "service: " + svc, "state: degraded", "stage: monitoring", "timestamp: " + s.at(-39*day)}},
+		{region + "-a4", OutageOf(region), []string{title(2), where, "service: " + svc, "state: operational", "stage: resolved", "timestamp: " + s.at(-38*day-3*time.Hour+17*time.Minute)}},
 		{region + "-b1", region + "-open", []string{title(3), where, "service: " + other, "state: major_outage", "timestamp: " + s.at(-3*time.Hour)}},
 		{region + "-b2", region + "-open", []string{where, "service: " + other, "state: partial_outage", "stage: identified", "timestamp: " + s.at(-time.Hour)}},
 		{region + "-c1", region + "-done", []string{title(4), where, "service: " + svc, "state: maintenance", "timestamp: " + s.at(-10*day), "until: " + s.at(-10*day+2*time.Hour)}},
