@@ -24,7 +24,8 @@ import (
 )
 
 // allowedEnglish are words of en.yaml that a page in another language may
-// show as they are.
+// show as they are. Zone abbreviations (CEST, JST, UTC+04) need no entry:
+// they come from the time layouts, whose letters are not counted as words.
 var allowedEnglish = map[string]string{
 	"rss":  "the feed format's name, which readers know it by in every language",
 	"atom": "the feed format's name, which readers know it by in every language",
