@@ -77,7 +77,7 @@ func TestBadges(t *testing.T) {
 		if b.XMLName.Space != "http://www.w3.org/2000/svg" || b.Role != "img" {
 			t.Errorf("%s: root is {%s}%s role=%q; want an svg with role img", p, b.XMLName.Space, b.XMLName.Local, b.Role)
 		}
-		if b.Title == "" || b.AriaLabel != b.Title || len(b.Texts) != 2 || b.Title != b.Texts[0]+": "+b.Texts[1] {
+		if b.Title == "" || b.AriaLabel != b.Title || len(b.Texts) != 2 || !labelled(b.Title, b.Texts[0], b.Texts[1]) {
 			t.Errorf("%s: title %q, aria-label %q, texts %q; want \"label: message\" in all three", p, b.Title, b.AriaLabel, b.Texts)
 		}
 		text := string(data)
@@ -95,8 +95,8 @@ func TestBadges(t *testing.T) {
 	}
 	titles := map[string]string{
 		"badges/site.svg":             "status: Major outage",
-		"badges/regions/jp.svg":       "Japan: 重大な障害",
-		"badges/regions/jp/psn.svg":   "Japan PlayStation Network: 重大な障害",
+		"badges/regions/jp.svg":       "Japan：重大な障害",
+		"badges/regions/jp/psn.svg":   "Japan PlayStation Network：重大な障害",
 		"badges/regions/na/psn.svg":   "North America PlayStation Network: Operational",
 		"badges/regions/na/store.svg": "North America PlayStation Store: Major outage",
 		"badges/services/psn.svg":     "PlayStation Network: Major outage",
@@ -106,6 +106,16 @@ func TestBadges(t *testing.T) {
 			t.Errorf("%s: title %q, want %q", p, got, title)
 		}
 	}
+}
+
+// labelled reports whether a badge's title is its label and message
+// joined by a colon, as the message's language writes it (": ", "：").
+func labelled(title, label, message string) bool {
+	colon, ok := strings.CutPrefix(title, label)
+	if colon, ok = strings.CutSuffix(colon, message); !ok {
+		return false
+	}
+	return strings.TrimSpace(colon) == ":" || colon == "："
 }
 
 func isASCII(s string) bool { return utf8.RuneCountInString(s) == len(s) }

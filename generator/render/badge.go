@@ -64,7 +64,9 @@ func (b *Build) badgeOutputs() []*Output {
 	}
 	out := make([]*Output, len(badges))
 	for i, bg := range badges {
-		out[i] = &Output{Path: bg.path, Kind: FileKind, Deps: []Dep{State{bg.scope}, Strings{bg.lang}}, render: bg.render}
+		colon := b.translator(bg.lang).must("colon")
+		out[i] = &Output{Path: bg.path, Kind: FileKind, Deps: []Dep{State{bg.scope}, Strings{bg.lang}},
+			render: func(buf *bytes.Buffer) error { return bg.render(buf, colon) }}
 	}
 	return out
 }
@@ -72,14 +74,15 @@ func (b *Build) badgeOutputs() []*Output {
 // badgePad is the space on each side of a badge's two texts, in pixels.
 const badgePad = 5
 
-// render writes the badge as one line of SVG. Text widths are estimated, and
+// render writes the badge as one line of SVG, titled label and message
+// joined by the language's colon. Text widths are estimated, and
 // textLength makes whatever font the reader has fit the estimate, so that
 // the text never overflows its box.
-func (b badge) render(buf *bytes.Buffer) error {
+func (b badge) render(buf *bytes.Buffer, colon string) error {
 	lw, mw := textWidth(b.label), textWidth(b.message)
 	left, right := lw+2*badgePad, mw+2*badgePad
 	total := left + right
-	title := escapeXML(b.label + ": " + b.message)
+	title := escapeXML(b.label + colon + b.message)
 	fmt.Fprintf(buf, `<svg xmlns="http://www.w3.org/2000/svg" xml:lang="%s" width="%d" height="20" role="img" aria-label="%s">`,
 		escapeXML(b.lang), total, title)
 	fmt.Fprintf(buf, `<title>%s</title>`, title)

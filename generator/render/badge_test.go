@@ -33,7 +33,7 @@ func TestBadgeRightToLeft(t *testing.T) {
 	textX := regexp.MustCompile(`<text x="([\d.]+)"`)
 	for lang, rtl := range map[string]bool{"ar": true, "en": false, "ja": false} {
 		var buf bytes.Buffer
-		if err := (badge{label: "الحالة", message: "انقطاع كبير", state: status.MajorOutage, lang: lang}).render(&buf); err != nil {
+		if err := (badge{label: "الحالة", message: "انقطاع كبير", state: status.MajorOutage, lang: lang}).render(&buf, ": "); err != nil {
 			t.Fatal(err)
 		}
 		xs := textX.FindAllStringSubmatch(buf.String(), -1)

@@ -75,21 +75,22 @@ func (b *Build) event(v *status.IncidentView, say *Translator) event {
 		stamp:   v.Posts[len(v.Posts)-1].Timestamp, // posts are in time order
 	}
 	e.start, e.end = v.Window()
-	e.description = b.affectedText(v.Pairs) + "\n\n" + e.url
+	e.description = b.affectedText(say, v.Pairs) + "\n\n" + e.url
 	return e
 }
 
 // affectedText names the regions and services of pairs, a line per region:
-// "Europe: Network, Shop".
-func (b *Build) affectedText(pairs []status.Pair) string {
+// "Europe: Network, Shop", with the language's colon and list separator.
+func (b *Build) affectedText(say *Translator, pairs []status.Pair) string {
+	colon, sep := say.must("colon"), say.must("list_separator")
 	var lines []string
 	for i, pair := range pairs {
 		name := b.site.Service(pair.Service).Name
 		if i > 0 && pairs[i-1].Region == pair.Region {
-			lines[len(lines)-1] += ", " + name
+			lines[len(lines)-1] += sep + name
 			continue
 		}
-		lines = append(lines, b.site.Region(pair.Region).Name+": "+name)
+		lines = append(lines, b.site.Region(pair.Region).Name+colon+name)
 	}
 	return strings.Join(lines, "\n")
 }
