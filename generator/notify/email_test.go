@@ -440,7 +440,7 @@ func checkBodies(t *testing.T, p parsed, key string) {
 		}
 	}
 	for _, want := range []string{
-		`<html lang="en" dir="auto">`,
+		`<html lang="en" dir="ltr">`,
 		m.HTML, // as the generator made it
 		"Investigating &lt;b&gt;&amp;</h1>",
 		`<a href="` + m.URL + `"`,
@@ -499,7 +499,7 @@ func TestEmailJapanese(t *testing.T) {
 			t.Errorf("text part lacks %q:\n%s", want, p.text)
 		}
 	}
-	for _, want := range []string{`<html lang="ja" dir="auto">`, m.HTML, m.Title, "この更新を見る</a>"} {
+	for _, want := range []string{`<html lang="ja" dir="ltr">`, m.HTML, m.Title, "この更新を見る</a>"} {
 		if !strings.Contains(p.html, want) {
 			t.Errorf("HTML part lacks %q:\n%s", want, p.html)
 		}
@@ -759,5 +759,21 @@ func TestNewEmailConfig(t *testing.T) {
 				t.Errorf("From %s, want %s", got, tc.wantFrom)
 			}
 		})
+	}
+}
+
+// TestEmailDirection: an email in a right-to-left language lays out
+// right to left, whatever its first letters are.
+func TestEmailDirection(t *testing.T) {
+	for lang, want := range map[string]string{"ar": `<html lang="ar" dir="rtl">`, "ja": `<html lang="ja" dir="ltr">`} {
+		m := testMessage("x#1", "")
+		m.Lang, m.Title = lang, "PlayStation Network"
+		html, err := emailHTML(m, m.Title)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(html), want) {
+			t.Errorf("%s: HTML lacks %s:\n%s", lang, want, html)
+		}
 	}
 }

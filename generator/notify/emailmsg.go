@@ -15,6 +15,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"statusgen/generator/render"
 )
 
 // compose writes m as an RFC 5322 message: CRLF line ends, headers
@@ -198,9 +200,9 @@ func mailLines(s string) string {
 
 // emailPage is the HTML body: one column, inline styles only (mail
 // clients drop <style> and external sheets), the update's own HTML in
-// the middle. dir=auto lets right-to-left languages lay out right.
+// the middle, laid out in the direction of its language.
 var emailPage = template.Must(template.New("email").Parse(`<!DOCTYPE html>
-<html lang="{{.Lang}}" dir="auto">
+<html lang="{{.Lang}}" dir="{{.Dir}}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -222,12 +224,13 @@ var emailPage = template.Must(template.New("email").Parse(`<!DOCTYPE html>
 func emailHTML(m *Message, subject string) ([]byte, error) {
 	var b bytes.Buffer
 	err := emailPage.Execute(&b, struct {
-		Lang, Subject, Title, When, Window string
-		Body                               template.HTML
-		URL, View, Footer                  string
-		Unsubscribe, UnsubscribeLabel      string
+		Lang, Dir, Subject, Title, When, Window string
+		Body                                    template.HTML
+		URL, View, Footer                       string
+		Unsubscribe, UnsubscribeLabel           string
 	}{
 		Lang:    m.Lang,
+		Dir:     render.Direction(m.Lang),
 		Subject: subject,
 		Title:   mailOneLine(m.Title),
 		When:    m.When,

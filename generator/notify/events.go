@@ -66,7 +66,7 @@ func targetScope(b *render.Build, t *status.NotifyTarget) scope {
 		loc = site.Location
 	}
 	s.tr, s.loc = b.Words(lang), loc
-	s.name, s.url = scopeName(b, s.sc, site), b.AbsURL(render.ScopeDir(s.sc))
+	s.name, s.url = scopeName(s.tr, s.sc, site), b.AbsURL(render.ScopeDir(s.sc))
 	if s.sc.Group != nil && own(s.sc.Group) {
 		s.url = b.AbsURL("") // a group of the target's own has no page
 	}
@@ -152,16 +152,21 @@ func shared(site *status.Site, regions []string) (string, *time.Location) {
 	return lang, loc
 }
 
-func scopeName(b *render.Build, sc status.Scope, site *status.Site) string {
+// scopeName names a scope as its feed does, in the words of tr: names
+// joined by the language's list separator, regions and services by where.
+func scopeName(tr *render.Translator, sc status.Scope, site *status.Site) string {
+	list := func(ids []string, regions bool) string {
+		return strings.Join(names(site, ids, regions), tr.Say("list_separator"))
+	}
 	switch {
 	case sc.Within != nil:
-		return strings.Join(names(site, sc.Group.Members, true), ", ") + " · " + strings.Join(names(site, sc.Within.Members, false), ", ")
+		return tr.Say("where", list(sc.Group.Members, true), list(sc.Within.Members, false))
 	case sc.Group != nil && own(sc.Group):
-		return strings.Join(names(site, sc.Group.Members, sc.Group.Regions), ", ")
+		return list(sc.Group.Members, sc.Group.Regions)
 	case sc.Group != nil:
 		return sc.Group.Name
 	case sc.Region != "" && sc.Service != "":
-		return site.Region(sc.Region).Name + " · " + site.Service(sc.Service).Name
+		return tr.Say("where", site.Region(sc.Region).Name, site.Service(sc.Service).Name)
 	case sc.Region != "":
 		return site.Region(sc.Region).Name
 	case sc.Service != "":

@@ -17,9 +17,9 @@ func rightToLeft(tag language.Tag) bool {
 	return rtlScripts[script.String()]
 }
 
-// direction is "rtl" for a language written right to left, else "ltr".
+// Direction is "rtl" for a language written right to left, else "ltr".
 // A tag that does not parse reads left to right.
-func direction(lang string) string {
+func Direction(lang string) string {
 	if tag, err := language.Parse(lang); err == nil && rightToLeft(tag) {
 		return "rtl"
 	}

@@ -25,8 +25,8 @@ func TestDirection(t *testing.T) {
 		{"zz", "ltr"},
 		{"ar-EG-!", "ltr"},
 	} {
-		if got := direction(tc.lang); got != tc.want {
-			t.Errorf("direction(%q) = %q, want %q", tc.lang, got, tc.want)
+		if got := Direction(tc.lang); got != tc.want {
+			t.Errorf("Direction(%q) = %q, want %q", tc.lang, got, tc.want)
 		}
 	}
 }

@@ -77,7 +77,7 @@ func (t *Theme) funcs() template.FuncMap {
 		"url":       t.url,
 		"absURL":    t.absURL,
 		"asset":     t.asset,
-		"direction": direction,
+		"direction": Direction,
 		"markdown":  func(p *status.Post) (template.HTML, error) { return renderBody(t.md, p.Body) },
 		"partialCached": func(name string, data any, variants ...any) (template.HTML, error) {
 			return t.partialCached(name, data, variants)
