@@ -90,6 +90,16 @@ func (tr *Translator) Duration(d time.Duration) string {
 	return tr.span(d)
 }
 
+// own is must for arguments in the language's own words (a date, a
+// state), which need no isolating.
+func (tr *Translator) own(key string, args ...any) string {
+	s, ok := tr.strings[key]
+	if !ok {
+		s = tr.english[key]
+	}
+	return sprintf(tr.form(s, args), args)
+}
+
 // pair joins two lengths of time, the larger first. Not through T: the
 // parts are the language's own words, nothing to isolate.
 func (tr *Translator) pair(larger, smaller string) string {
@@ -149,10 +159,12 @@ func (tr *Translator) Mark(s status.State) Mark {
 // has no length, as the day is not over.
 func (tr *Translator) DayText(d status.Day) string {
 	day := tr.cal.format(d.Date, tr.must("format_day"))
+	// The parts are the language's own words: nothing to isolate, on
+	// 90 squares a row.
 	if d.Today {
-		return tr.must("history_today", day, tr.StateText(d.Worst))
+		return tr.own("history_today", day, tr.StateText(d.Worst))
 	}
-	return tr.must("history_day", day, tr.StateText(d.Worst), tr.span(d.In[d.Worst]))
+	return tr.own("history_day", day, tr.StateText(d.Worst), tr.span(d.In[d.Worst]))
 }
 
 // timeIn shows t in the zone loc, named, inside a <time> element.
