@@ -217,7 +217,8 @@ type calendar struct {
 // (dates then print Go's English names, or none in numeric layouts).
 func newCalendar(tag language.Tag) *calendar {
 	_, i, conf := cldrMatcher.Match(tag)
-	if conf < language.High {
+	// Not another language's names: Estonian is not Finnish.
+	if conf < language.High || !source.SameLanguage(tag, language.MustParse(cldrTags[i])) {
 		return nil
 	}
 	l := cldrNames[cldrTags[i]]()

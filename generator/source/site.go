@@ -550,14 +550,29 @@ func StringsFiles(lang string, uiLangs []string) []string {
 		// The exact file lies over its parent's: de-CH over de.
 		out = StringsFiles(want.Parent().String(), others)
 	case exact == "" && err == nil && len(tags) > 0:
-		if _, i, conf := language.NewMatcher(tags).Match(want); conf >= language.High {
-			out = append(out, others[i])
+		// The matcher offers a speaker of one language another they
+		// often read (English for Urdu, Spanish for Basque): only a
+		// variant of the same language and script serves, over the
+		// files it lies on itself (es under es-419 for es-MX).
+		if _, i, conf := language.NewMatcher(tags).Match(want); conf >= language.High && SameLanguage(want, tags[i]) {
+			out = StringsFiles(others[i], others)
 		}
 	}
 	if exact != "" {
 		out = append(out, exact)
 	}
 	return out
+}
+
+// SameLanguage reports whether two tags are variants of one language in
+// one script, by their likely subtags: zh-TW and zh-Hant, pt and pt-BR,
+// not sr and sr-Latn, nor eu and es.
+func SameLanguage(a, b language.Tag) bool {
+	ab, _ := a.Base()
+	bb, _ := b.Base()
+	as, _ := a.Script()
+	bs, _ := b.Script()
+	return ab == bb && as == bs
 }
 
 // UIStringsDir holds a file of UI strings per language, <lang>.yaml.
