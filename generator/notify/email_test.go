@@ -472,7 +472,7 @@ func TestEmailJapanese(t *testing.T) {
 	m.Text = "現在、原因を調査しています。\n次の更新は 23:30 JST の予定です。"
 	m.HTML = "<p>現在、原因を調査しています。</p>"
 	m.When = "2011年5月14日 23:00 JST"
-	m.Labels = Labels{View: "この更新を見る", Unsubscribe: "配信停止", Footer: "日本 をフォローしているため、このメールが届いています。"}
+	m.Labels = Labels{View: "この更新を見る", Unsubscribe: "配信停止", Footer: "日本 をフォローしているため、このメールが届いています。", Colon: "："}
 	if err := c.Send(context.Background(), m); err != nil {
 		t.Fatal(err)
 	}
@@ -494,7 +494,7 @@ func TestEmailJapanese(t *testing.T) {
 	if err != nil || from[0].Address != "ops@example.com" || from[0].Name != "PSN Status" {
 		t.Errorf("From %q: %v", p.header.Get("From"), err)
 	}
-	for _, want := range []string{m.Title, m.When, m.Text, "この更新を見る: " + m.URL, m.Labels.Footer, "配信停止: "} {
+	for _, want := range []string{m.Title, m.When, m.Text, "この更新を見る：" + m.URL, m.Labels.Footer, "配信停止："} {
 		if !strings.Contains(p.text, want) {
 			t.Errorf("text part lacks %q:\n%s", want, p.text)
 		}

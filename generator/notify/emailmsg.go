@@ -171,14 +171,14 @@ func emailText(m *Message) string {
 		line(t)
 		line("")
 	}
-	line(m.Labels.View + ": " + m.URL)
+	line(m.Labels.View + cmp.Or(m.Labels.Colon, ": ") + m.URL)
 	line("")
 	line("-- ")
 	if m.Labels.Footer != "" {
 		line(mailOneLine(m.Labels.Footer))
 	}
 	if m.Site.Unsubscribe != "" {
-		line(m.Labels.Unsubscribe + ": " + m.Site.Unsubscribe)
+		line(m.Labels.Unsubscribe + cmp.Or(m.Labels.Colon, ": ") + m.Site.Unsubscribe)
 	}
 	return b.String()
 }

@@ -66,6 +66,7 @@ type Labels struct {
 	Footer      string // why the reader gets this: "You receive this because you follow Japan on PlayStation Network Status."
 	State       string // the state's name: "Major outage"
 	Stage       string // the stage's name: "Investigating"
+	Colon       string // what stands after a label: ": ", "："
 }
 
 // SiteInfo is where the message comes from.

@@ -58,7 +58,7 @@ func (w *wording) word(e event) (*Message, error) {
 	}
 	m.Text = PlainText(m.HTML)
 	m.Labels = Labels{View: tr.Say("notify_view"), Unsubscribe: tr.Say("notify_unsubscribe"),
-		State: tr.StateText(m.State), Stage: tr.StageText(m.Stage),
+		State: tr.StateText(m.State), Stage: tr.StageText(m.Stage), Colon: tr.Say("colon"),
 		Footer: tr.Say("notify_footer", w.s.name, site.Title)}
 	if w.s.siteWide {
 		m.Labels.Footer = tr.Say("notify_footer_site", site.Title)

@@ -420,7 +420,7 @@ func (a *api) incident(v *status.IncidentView) apiIncident {
 	}
 	inc := apiIncident{
 		ID:        v.ID,
-		Name:      b.translator(b.site.Language).PostTitle(b.site, v.First()),
+		Name:      b.translator(b.site.Language).plain().PostTitle(b.site, v.First()),
 		Status:    v.Stage.String(),
 		CreatedAt: apiTime(created),
 		UpdatedAt: apiTime(updated),

@@ -52,7 +52,7 @@ func (b *Build) calendar(buf *bytes.Buffer) error {
 
 // events lists the maintenance windows not yet over, soonest first.
 func (b *Build) events() []event {
-	say := b.translator(b.site.Language)
+	say := b.translator(b.site.Language).plain() // iCalendar text has no bidi controls to honour
 	var out []event
 	for _, v := range b.st.Views(status.Scope{}) {
 		if v.Maintenance && b.st.Pending(v) {

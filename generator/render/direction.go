@@ -34,3 +34,12 @@ func (tr *Translator) Direction() string {
 	}
 	return "ltr"
 }
+
+// plain is the translator without bidi controls, for machine-readable
+// text (the JSON API, the calendar) whose readers mostly show it as data:
+// invisible isolates there would be noise in a name.
+func (tr *Translator) plain() *Translator {
+	c := *tr
+	c.rtl = false
+	return &c
+}

@@ -65,7 +65,7 @@ func (x uiString) equal(y uiString) bool {
 		return false
 	}
 	for f, s := range x.forms {
-		if y.forms[f] != s {
+		if t, ok := y.forms[f]; !ok || t != s {
 			return false
 		}
 	}
@@ -114,13 +114,20 @@ func parseStrings(name string, data []byte, into map[string]uiString, errs *sour
 	// They stand beside names and titles in plain text too: a string
 	// leaves no bidi control open.
 	str := func(n *yaml.Node) (string, bool) {
+		n = yamlTarget(n)
 		if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
 			return "", false
 		}
 		return source.CloseBidi(n.Value), true
 	}
+	seen := map[string]bool{}
 	for i := 0; i+1 < len(top.Content); i += 2 {
-		k, v := top.Content[i], top.Content[i+1]
+		k, v := top.Content[i], yamlTarget(top.Content[i+1])
+		if seen[k.Value] {
+			errs.Add(at(k), "%s is given twice; keep one", k.Value)
+			continue
+		}
+		seen[k.Value] = true
 		if s, ok := str(v); ok {
 			into[k.Value] = uiString{format: s}
 			continue
@@ -133,6 +140,11 @@ func parseStrings(name string, data []byte, into map[string]uiString, errs *sour
 		for j := 0; j+1 < len(v.Content); j += 2 {
 			fk, fv := v.Content[j], v.Content[j+1]
 			form, ok := pluralForms[fk.Value]
+			if _, twice := t.forms[form]; ok && twice {
+				errs.Add(at(fk), "%s: %s is given twice; keep one", k.Value, fk.Value)
+				bad = true
+				continue
+			}
 			if !ok {
 				errs.Add(at(fk), "%s: %q is not a plural category: zero, one, two, few, many or other", k.Value, fk.Value)
 				bad = true
@@ -156,6 +168,14 @@ func parseStrings(name string, data []byte, into map[string]uiString, errs *sour
 		t.format = other
 		into[k.Value] = t
 	}
+}
+
+// yamlTarget follows an alias to the node its anchor names.
+func yamlTarget(n *yaml.Node) *yaml.Node {
+	for n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	return n
 }
 
 // loadStrings reads the strings of every language the site uses, each
@@ -207,6 +227,17 @@ var cldrTags, cldrMatcher = func() ([]string, language.Matcher) {
 	return names, language.NewMatcher(tags)
 }()
 
+// cldrFor is CLDR's data for a language from gohugoio/locales, nil for a
+// language without (and not another language's: Estonian is not
+// Finnish).
+func cldrFor(tag language.Tag) locales.Translator {
+	_, i, conf := cldrMatcher.Match(tag)
+	if conf < language.High || !source.SameLanguage(tag, language.MustParse(cldrTags[i])) {
+		return nil
+	}
+	return cldrNames[cldrTags[i]]()
+}
+
 // calendar holds the names dates of one language print.
 type calendar struct {
 	months, monthsShort, days, daysShort [13]string // months from 1, days from 0
@@ -216,12 +247,10 @@ type calendar struct {
 // newCalendar finds the CLDR names for a tag; nil for a language without
 // (dates then print Go's English names, or none in numeric layouts).
 func newCalendar(tag language.Tag) *calendar {
-	_, i, conf := cldrMatcher.Match(tag)
-	// Not another language's names: Estonian is not Finnish.
-	if conf < language.High || !source.SameLanguage(tag, language.MustParse(cldrTags[i])) {
+	l := cldrFor(tag)
+	if l == nil {
 		return nil
 	}
-	l := cldrNames[cldrTags[i]]()
 	c := &calendar{}
 	// Where CLDR gives no abbreviation it uses the full name (ar).
 	or := func(s, alt string) string {
@@ -241,30 +270,38 @@ func newCalendar(tag language.Tag) *calendar {
 	return c
 }
 
-// layoutNames are the elements of Go time layouts that are words, the
-// longer before the shorter they begin. PM stays as Go writes it:
+// layoutName finds the element of a Go time layout at the start of
+// layout that is a word statusgen writes itself: a month or weekday name
+// (Jan and Mon only when no lower-case letter follows, as Go reads them:
+// "Monthly" is text) or the zone. PM stays as Go writes it:
 // gohugoio/locales gives no day periods, and every built-in language
 // reads a 24-hour clock.
-var layoutNames = []string{"January", "Jan", "Monday", "Mon"}
+func layoutName(layout string) string {
+	for _, n := range []string{"January", "Monday", "MST", "Jan", "Mon"} {
+		if !strings.HasPrefix(layout, n) {
+			continue
+		}
+		if rest := layout[len(n):]; len(n) == 3 && n != "MST" && rest != "" && rest[0] >= 'a' && rest[0] <= 'z' {
+			return ""
+		}
+		return n
+	}
+	return ""
+}
 
 // format writes t by a Go time layout, its month and weekday names in the
-// language's words.
+// language's words (Go's English without them), its zone by abbreviation
+// or, for a zone that has none (Asia/Dubai), by offset: "+04" alone would
+// not read as a zone.
 func (c *calendar) format(t time.Time, layout string) string {
-	if c == nil {
-		return t.Format(layout)
-	}
 	var b strings.Builder
-	for layout != "" {
-		at, name := len(layout), ""
-		for _, n := range layoutNames {
-			if i := strings.Index(layout, n); i >= 0 && (i < at || i == at && len(n) > len(name)) {
-				at, name = i, n
-			}
+	start := 0 // of the text Go writes
+	for i := 0; i < len(layout); i++ {
+		name := layoutName(layout[i:])
+		if name == "" || (c == nil && name != "MST") {
+			continue
 		}
-		b.WriteString(t.Format(layout[:at]))
-		if name == "" {
-			break
-		}
+		b.WriteString(t.Format(layout[start:i]))
 		switch name {
 		case "January":
 			b.WriteString(c.months[t.Month()])
@@ -272,11 +309,19 @@ func (c *calendar) format(t time.Time, layout string) string {
 			b.WriteString(c.monthsShort[t.Month()])
 		case "Monday":
 			b.WriteString(c.days[t.Weekday()])
-		default: // Mon
+		case "Mon":
 			b.WriteString(c.daysShort[t.Weekday()])
+		case "MST":
+			abbr, _ := t.Zone()
+			if strings.HasPrefix(abbr, "+") || strings.HasPrefix(abbr, "-") {
+				abbr = "UTC" + abbr
+			}
+			b.WriteString(abbr)
 		}
-		layout = layout[at+len(name):]
+		i += len(name) - 1
+		start = i + 1
 	}
+	b.WriteString(t.Format(layout[start:]))
 	return b.String()
 }
 
@@ -311,13 +356,30 @@ func (tr *Translator) form(t uiString, args []any) string {
 		if neg {
 			n = -n
 		}
-		f := plural.Cardinal.MatchPlural(tr.tag, n, 0, 0, 0, 0)
-		if s, ok := t.forms[f]; ok && !neg {
+		if s, ok := t.forms[tr.pluralForm(n)]; ok && !neg {
 			return s
 		}
 		break
 	}
 	return t.format
+}
+
+// localesForms are gohugoio/locales' plural rules as x/text names them.
+var localesForms = map[locales.PluralRule]plural.Form{
+	locales.PluralRuleZero: plural.Zero, locales.PluralRuleOne: plural.One, locales.PluralRuleTwo: plural.Two,
+	locales.PluralRuleFew: plural.Few, locales.PluralRuleMany: plural.Many, locales.PluralRuleOther: plural.Other,
+}
+
+// pluralForm is the CLDR plural category of n in the language: by
+// gohugoio/locales' rules (CLDR 48) for the languages it serves here,
+// which know French's "many" for a million, else by x/text's.
+func (tr *Translator) pluralForm(n int) plural.Form {
+	if tr.cldr != nil {
+		if f, ok := localesForms[tr.cldr.CardinalPluralRule(float64(n), 0)]; ok {
+			return f
+		}
+	}
+	return plural.Cardinal.MatchPlural(tr.tag, n, 0, 0, 0, 0)
 }
 
 // isolate wraps each string argument in first-strong isolates for a

@@ -127,7 +127,7 @@ func TestDateNames(t *testing.T) {
 		{"ar", "2 Jan", "2 مايو"}, // CLDR's Arabic abbreviates no month
 		{"zh-TW", "2006年1月2日 Mon", "2011年5月2日 週一"},
 		{"xx", "2 Jan 2006 15:04", "2 May 2011 17:05"},
-		{"de", "Jan Janu", "Mai Maiu"},
+		{"de", "Jan Janu", "Mai Janu"}, // Go reads "Janu" as text
 	}
 	for _, tt := range tests {
 		tag, _ := language.Parse(tt.lang)
@@ -192,7 +192,7 @@ func TestPercent(t *testing.T) {
 func TestIsolated(t *testing.T) {
 	site := fstest.MapFS{"layouts/i18n/ar.yaml": {Data: []byte("banner_one_region: \"%s في %s\"\n")}}
 	theme := themeFor(t, site, "ar", "ja")
-	if got, want := theme.Translator("ar").must("banner_one_region", "Major outage", "Japan"), "\u2068Major outage\u2069 في \u2068Japan\u2069"; got != want {
+	if got, want := theme.Translator("ar").must("banner_one_region", "Major outage", "Japan"), "\u200f\u2068Major outage\u2069 في \u2068Japan\u2069"; got != want {
 		t.Errorf("ar: %q, want %q", got, want)
 	}
 	// A list reads right to left, each name isolated; the list is not
@@ -202,11 +202,11 @@ func TestIsolated(t *testing.T) {
 	if want := "\u2067\u2068R0\u2069، \u2068R1\u2069\u2069"; list != want {
 		t.Errorf("ar list: %q, want %q", list, want)
 	}
-	if got, want := ar.must("where", list, "S"), "\u2067\u2068R0\u2069، \u2068R1\u2069\u2069 · \u2068S\u2069"; got != want {
+	if got, want := ar.must("where", list, "S"), "\u200f\u2067\u2068R0\u2069، \u2068R1\u2069\u2069 · \u2068S\u2069"; got != want {
 		t.Errorf("ar where: %q, want %q", got, want)
 	}
 	// A dual form may leave out the number and keep the other arguments.
-	if got, want := ar.must("banner_regions", "X", 2), "\u2068X\u2069 في منطقتين"; got != want {
+	if got, want := ar.must("banner_regions", "X", 2), "\u200f\u2068X\u2069 في منطقتين"; got != want {
 		t.Errorf("ar banner_regions 2: %q, want %q", got, want)
 	}
 	if got := theme.Translator("ja").must("where", "Japan", "PSN"); strings.ContainsAny(got, "\u2068\u2069") {
@@ -258,5 +258,15 @@ func TestStringsFileErrors(t *testing.T) {
 		if got := errs.Sort().Error(); !strings.HasPrefix(got, tt.want) {
 			t.Errorf("%q:\n got %s\nwant %s", tt.file, got, tt.want)
 		}
+	}
+}
+
+// TestPlainHasNoControls: the JSON API and the calendar take names
+// without bidi controls, even from a right-to-left site language.
+func TestPlainHasNoControls(t *testing.T) {
+	theme := themeFor(t, nil, "ar")
+	tr := theme.Translator("ar").plain()
+	if got := tr.must("where", tr.names(theme.site, []string{"r0"}, true), "S"); strings.ContainsAny(got, "\u200f\u2066\u2067\u2068\u2069") {
+		t.Errorf("plain: %q", got)
 	}
 }

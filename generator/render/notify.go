@@ -2,7 +2,6 @@ package render
 
 import (
 	"encoding/json"
-	"strings"
 	"time"
 
 	"statusgen/generator/status"
@@ -56,15 +55,8 @@ func (tr *Translator) Say(key string, args ...any) string { return tr.must(key, 
 func (tr *Translator) Lang() string { return tr.lang }
 
 // TimeText shows t in the zone loc, named, as pages do, in plain text.
-// Zones without an abbreviation (Asia/Dubai) are named by offset: "+04"
-// alone would not read as a zone.
 func (tr *Translator) TimeText(t time.Time, loc *time.Location) string {
-	local := t.In(loc)
-	text := tr.cal.format(local, tr.must("format_datetime"))
-	if abbr, _ := local.Zone(); strings.HasPrefix(abbr, "+") || strings.HasPrefix(abbr, "-") {
-		text = strings.Replace(text, abbr, "UTC"+abbr, 1)
-	}
-	return text
+	return tr.cal.format(t.In(loc), tr.must("format_datetime"))
 }
 
 // IncidentTitle is an incident's title as its page shows it.

@@ -189,8 +189,11 @@ func (t *Theme) Changes(old *Theme) []Dep {
 			out = append(out, Layout{name})
 		}
 	}
+	// Every language falls back on English: a change there may show in
+	// any of them.
+	english := !maps.EqualFunc(t.strings["en"], old.strings["en"], uiString.equal)
 	for lang, s := range t.strings {
-		if !maps.EqualFunc(s, old.strings[lang], uiString.equal) {
+		if english || !maps.EqualFunc(s, old.strings[lang], uiString.equal) {
 			out = append(out, Strings{lang})
 		}
 	}

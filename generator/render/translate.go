@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gohugoio/locales"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 
@@ -22,6 +23,7 @@ type Translator struct {
 	strings map[string]uiString // the language's, over English
 	english map[string]uiString // for a string the language lacks
 	cal     *calendar
+	cldr    locales.Translator // nil for a language gohugoio/locales does not serve here
 	numbers *message.Printer
 	rtl     bool
 }
@@ -42,7 +44,7 @@ func (t *Theme) newTranslator(lang string) *Translator {
 		strs = t.strings["en"]
 	}
 	return &Translator{lang: lang, tag: tag, strings: strs, english: t.strings["en"],
-		cal: newCalendar(tag), numbers: numbers(tag), rtl: rightToLeft(tag)}
+		cal: newCalendar(tag), cldr: cldrFor(tag), numbers: numbers(tag), rtl: rightToLeft(tag)}
 }
 
 // T returns the UI string key, English when the language lacks it; args
@@ -55,8 +57,12 @@ func (tr *Translator) T(key string, args ...any) (string, error) {
 			return "", fmt.Errorf("no UI string %q in layouts/i18n/en.yaml", key)
 		}
 	}
-	if tr.rtl {
+	if tr.rtl && slices.ContainsFunc(args, func(a any) bool { _, ok := a.(string); return ok }) {
+		// The arguments isolated, what is left may hold no letter to say
+		// the text is right to left ("%s · %s"): a mark says so, for feed
+		// readers, subject lines and chat clients that guess.
 		args = isolate(args)
+		return "\u200f" + sprintf(tr.form(s, args), args), nil
 	}
 	return sprintf(tr.form(s, args), args), nil
 }
@@ -83,9 +89,9 @@ func (tr *Translator) Duration(d time.Duration) string {
 	days, hours := int(d/(24*time.Hour)), int(d/time.Hour)%24
 	switch {
 	case days > 0 && hours == 0:
-		return tr.must("unit_days", days)
+		return tr.own("unit_days", days)
 	case days > 0:
-		return tr.pair(tr.must("unit_days", days), tr.must("unit_hours", hours))
+		return tr.pair(tr.own("unit_days", days), tr.own("unit_hours", hours))
 	}
 	return tr.span(d)
 }
@@ -124,11 +130,11 @@ func (tr *Translator) span(d time.Duration) string {
 	hours, minutes := int(d/time.Hour), int(d/time.Minute)%60
 	switch {
 	case hours > 0 && minutes == 0:
-		return tr.must("unit_hours", hours)
+		return tr.own("unit_hours", hours)
 	case hours > 0:
-		return tr.pair(tr.must("unit_hours", hours), tr.must("unit_minutes", minutes))
+		return tr.pair(tr.own("unit_hours", hours), tr.own("unit_minutes", minutes))
 	}
-	return tr.must("unit_minutes", minutes)
+	return tr.own("unit_minutes", minutes)
 }
 
 // Mark is a state as a layout shows it: never colour alone.

@@ -514,9 +514,13 @@ func checkUILanguage(errs *ErrorList, at Pos, lang string, uiLangs []string) {
 	if !checkLanguage(errs, at, lang) || uiLangs == nil || HasUIStrings(lang, uiLangs) {
 		return
 	}
-	// The primary language's file serves its regional tags too.
-	primary, _, _ := strings.Cut(lang, "-")
-	errs.Add(at, "language: no UI strings for %q; the languages there are: %s (or add layouts/i18n/%s.yaml with its strings)", lang, strings.Join(uiLangs, ", "), primary)
+	// The primary language's file serves its regional tags too, unless
+	// the tag names another script (sr-Latn is not sr).
+	file, _, _ := strings.Cut(lang, "-")
+	if len(StringsFiles(lang, []string{file})) == 0 {
+		file = CanonicalLanguage(lang)
+	}
+	errs.Add(at, "language: no UI strings for %q; the languages there are: %s (or add layouts/i18n/%s.yaml with its strings)", lang, strings.Join(uiLangs, ", "), file)
 }
 
 // HasUIStrings reports whether pages in lang have UI strings among

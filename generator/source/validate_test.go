@@ -299,6 +299,7 @@ func TestUILanguages(t *testing.T) {
 		{"language: fr\n", ""},
 		{"language: en-GB\n", ""}, // English strings, lang="en-GB"
 		{"language: de-CH\n", `content/site.yaml:3:11: language: no UI strings for "de-CH"; the languages there are: en, fr, ja (or add layouts/i18n/de.yaml with its strings)`},
+		{"language: sr-Latn\n", `content/site.yaml:3:11: language: no UI strings for "sr-Latn"; the languages there are: en, fr, ja (or add layouts/i18n/sr-Latn.yaml with its strings)`},
 		{"language: Deutsch\n", `content/site.yaml:3:11: language: "Deutsch" is not a language tag such as en or ja`},
 		{"", ""},
 		{"regions:\n  - id: r\n    name: R\n    language: pt\nservices:\n  - id: s\n    name: S\n", `content/site.yaml:6:15: language: no UI strings for "pt"; the languages there are: en, fr, ja (or add layouts/i18n/pt.yaml with its strings)`},
