@@ -396,9 +396,10 @@ func isolate(args []any) []any {
 	return out
 }
 
-// isolated reports whether s is already an isolate: a list of names.
+// isolated reports whether s is already one isolate: a list of names.
 func isolated(s string) bool {
-	return strings.HasPrefix(s, "\u2067") || strings.HasPrefix(s, "\u2068")
+	return (strings.HasPrefix(s, "\u2067") || strings.HasPrefix(s, "\u2068")) &&
+		strings.HasSuffix(s, "\u2069") && strings.Count(s, "\u2069") == strings.Count(s, "\u2066")+strings.Count(s, "\u2067")+strings.Count(s, "\u2068")
 }
 
 // sprintf fills a string's verbs; a plural form with none ("one more")

@@ -424,11 +424,16 @@ func (s *siteDoc) validateRegions(errs *ErrorList, uiLangs []string) {
 		errs.Add(s.keyPos["regions"].or(s.at), "regions: declare at least one region")
 	}
 	seen := map[string]bool{}
+	served := map[string]bool{} // languages found to have strings: a thousand regions share a few
 	for i, reg := range s.Regions {
 		doc := s.regions[i]
 		checkEntry(errs, "region", doc.keyPos, reg.ID, reg.Name, seen)
 		if reg.Language != "" {
-			checkUILanguage(errs, doc.keyPos["language"], reg.Language, uiLangs)
+			if !served[reg.Language] {
+				n := len(*errs)
+				checkUILanguage(errs, doc.keyPos["language"], reg.Language, uiLangs)
+				served[reg.Language] = len(*errs) == n
+			}
 			reg.Language = CanonicalLanguage(reg.Language)
 		}
 		reg.Location = s.Location
