@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -32,8 +34,8 @@ import (
 	"github.com/gohugoio/locales/nb"
 	"github.com/gohugoio/locales/nl"
 	"github.com/gohugoio/locales/pl"
-	"github.com/gohugoio/locales/pt"
 	"github.com/gohugoio/locales/pt_BR"
+	"github.com/gohugoio/locales/pt_PT"
 	"github.com/gohugoio/locales/ro"
 	"github.com/gohugoio/locales/ru"
 	"github.com/gohugoio/locales/sk"
@@ -204,8 +206,8 @@ func loadStrings(layers []fs.FS, langs []string, errs *source.ErrorList) map[str
 	return out
 }
 
-// cldrNames are the languages whose month, weekday and day-period names
-// dates take from CLDR (through gohugoio/locales, generated from CLDR 48),
+// cldrNames are the languages whose month and weekday names and plural
+// rules come from CLDR (through gohugoio/locales, generated from CLDR 48),
 // by BCP 47 tag: the built-in languages and others widely used, so that a
 // site adding one of these needs only its strings file.
 var cldrNames = map[string]func() locales.Translator{
@@ -213,7 +215,7 @@ var cldrNames = map[string]func() locales.Translator{
 	"el": el.New, "en": en.New, "es": es.New, "fa": fa.New, "fi": fi.New, "fr": fr.New,
 	"he": he.New, "hi": hi.New, "hr": hr.New, "hu": hu.New, "id": id.New, "it": it.New,
 	"ja": ja.New, "ko": ko.New, "ms": ms.New, "nb": nb.New, "nl": nl.New, "pl": pl.New,
-	"pt-PT": pt.New, "pt-BR": pt_BR.New, "ro": ro.New, "ru": ru.New, "sk": sk.New,
+	"pt-PT": pt_PT.New, "pt-BR": pt_BR.New, "ro": ro.New, "ru": ru.New, "sk": sk.New,
 	"sv": sv.New, "th": th.New, "tr": tr.New, "uk": uk.New, "vi": vi.New,
 	"zh-Hans": zh_Hans.New, "zh-Hant": zh_Hant.New,
 }
@@ -221,7 +223,7 @@ var cldrNames = map[string]func() locales.Translator{
 var cldrTags, cldrMatcher = func() ([]string, language.Matcher) {
 	var names []string
 	var tags []language.Tag
-	for name := range cldrNames {
+	for _, name := range slices.Sorted(maps.Keys(cldrNames)) { // in one order: the matcher breaks ties by it
 		names, tags = append(names, name), append(tags, language.MustParse(name))
 	}
 	return names, language.NewMatcher(tags)
