@@ -1252,3 +1252,34 @@ func TestReadmeInit(t *testing.T) {
 		t.Errorf("the README's init and build made no page: %v", err)
 	}
 }
+
+// TestReadmeBrowserPackages: the README's command that installs what the
+// page tests need names the packages .ci/run installs, which CI runs on a
+// fresh machine; a font the Arabic or Japanese pages need cannot be
+// missing from one and not the other.
+func TestReadmeBrowserPackages(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ci, err := os.ReadFile(".ci/run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^sudo apt-get install ([^#\n]+)`).FindSubmatch(readme)
+	c := regexp.MustCompile(`(?m)^\s*packages="([^"]+)"`).FindSubmatch(ci)
+	if m == nil || c == nil {
+		t.Fatalf("no apt-get install in README.md (%v) or no packages= in .ci/run (%v)", m != nil, c != nil)
+	}
+	installed := strings.Fields(string(c[1]))
+	for _, p := range strings.Fields(string(m[1])) {
+		if !slices.Contains(installed, p) {
+			t.Errorf("README.md installs %s, which .ci/run does not: CI never tries it", p)
+		}
+	}
+	for _, p := range []string{"fonts-noto-cjk", "fonts-noto-core"} {
+		if !slices.Contains(strings.Fields(string(m[1])), p) {
+			t.Errorf("README.md's install command lacks %s, which the page tests' languages need", p)
+		}
+	}
+}

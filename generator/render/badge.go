@@ -8,8 +8,6 @@ import (
 	"strings"
 	"unicode"
 
-	"golang.org/x/text/language"
-
 	"statusgen/generator/status"
 )
 
@@ -64,9 +62,9 @@ func (b *Build) badgeOutputs() []*Output {
 	}
 	out := make([]*Output, len(badges))
 	for i, bg := range badges {
-		colon := b.translator(bg.lang).must("colon")
+		tr := b.translator(bg.lang)
 		out[i] = &Output{Path: bg.path, Kind: FileKind, Deps: []Dep{State{bg.scope}, Strings{bg.lang}},
-			render: func(buf *bytes.Buffer) error { return bg.render(buf, colon) }}
+			render: func(buf *bytes.Buffer) error { return bg.render(buf, tr) }}
 	}
 	return out
 }
@@ -75,21 +73,21 @@ func (b *Build) badgeOutputs() []*Output {
 const badgePad = 5
 
 // render writes the badge as one line of SVG, titled label and message
-// joined by the language's colon. Text widths are estimated, and
+// joined by the colon of its language, tr's. Text widths are estimated, and
 // textLength makes whatever font the reader has fit the estimate, so that
 // the text never overflows its box.
-func (b badge) render(buf *bytes.Buffer, colon string) error {
+func (b badge) render(buf *bytes.Buffer, tr *Translator) error {
 	lw, mw := textWidth(b.label), textWidth(b.message)
 	left, right := lw+2*badgePad, mw+2*badgePad
 	total := left + right
-	title := escapeXML(b.label + colon + b.message)
+	title := escapeXML(b.label + tr.must("colon") + b.message)
 	fmt.Fprintf(buf, `<svg xmlns="http://www.w3.org/2000/svg" xml:lang="%s" width="%d" height="20" role="img" aria-label="%s">`,
 		escapeXML(b.lang), total, title)
 	fmt.Fprintf(buf, `<title>%s</title>`, title)
 	fmt.Fprintf(buf, `<clipPath id="r"><rect width="%d" height="20" rx="3"/></clipPath>`, total)
 	// A right-to-left language reads the label first too: on the right.
 	labelAt, messageAt := 0, left
-	if rightToLeft(language.Make(b.lang)) {
+	if tr.rtl {
 		labelAt, messageAt = right, 0
 	}
 	fmt.Fprintf(buf, `<g clip-path="url(#r)"><rect x="%d" width="%d" height="20" fill="#555"/><rect x="%d" width="%d" height="20" fill="%s"/></g>`,

@@ -31,9 +31,10 @@ func TestTextWidth(t *testing.T) {
 // the right: the label's box and text lie right of the state's.
 func TestBadgeRightToLeft(t *testing.T) {
 	textX := regexp.MustCompile(`<text x="([\d.]+)"`)
+	theme := themeFor(t, nil, "ar", "ja")
 	for lang, rtl := range map[string]bool{"ar": true, "en": false, "ja": false} {
 		var buf bytes.Buffer
-		if err := (badge{label: "الحالة", message: "انقطاع كبير", state: status.MajorOutage, lang: lang}).render(&buf, ": "); err != nil {
+		if err := (badge{label: "الحالة", message: "انقطاع كبير", state: status.MajorOutage, lang: lang}).render(&buf, theme.Translator(lang)); err != nil {
 			t.Fatal(err)
 		}
 		xs := textX.FindAllStringSubmatch(buf.String(), -1)

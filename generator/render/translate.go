@@ -99,11 +99,7 @@ func (tr *Translator) Duration(d time.Duration) string {
 // own is must for arguments in the language's own words (a date, a
 // state), which need no isolating.
 func (tr *Translator) own(key string, args ...any) string {
-	s, ok := tr.strings[key]
-	if !ok {
-		s = tr.english[key]
-	}
-	return sprintf(tr.form(s, args), args)
+	return sprintf(tr.form(tr.text(key), args), args)
 }
 
 // pair joins two lengths of time, the larger first. Not through T: the

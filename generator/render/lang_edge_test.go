@@ -3,15 +3,15 @@ package render
 import (
 	"html"
 	"regexp"
+	"testing"
+	"testing/fstest"
+	"time"
 
 	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/unicode/bidi"
 
 	"statusgen/generator/source"
 	"statusgen/internal/sitetest"
-	"testing"
-	"testing/fstest"
-	"time"
 )
 
 // TestRegionalFileKeepsItsLanguage: a site's file for a regional variant

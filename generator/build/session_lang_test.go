@@ -19,15 +19,7 @@ func TestSessionEnglishFallback(t *testing.T) {
 	s.write(source.SiteFile, strings.Replace(sitetest.Site, "language: ja", "language: sv", 1))
 	s.write("layouts/i18n/sv.yaml", "services_heading: Tjänster\n")
 	s.write("content/posts/jp-down.md", "---\nregion: jp\nservice: psn\nstate: major_outage\ntimestamp: 2011-05-18T00:00:00Z\n---\nDown.\n")
-	root, err := os.OpenRoot(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer root.Close()
-	s.sess = NewSession(Options{Site: root.FS(), Defaults: sitetest.Defaults}, s.out)
-	if _, err := s.sess.Build(nil, s.now); err != nil {
-		t.Fatal(err)
-	}
+	s.start()
 	// sv.yaml has no "subscribe": the Swedish pages show the English one.
 	s.write("layouts/i18n/en.yaml", "subscribe: Follow\n")
 	s.rebuild("English string a Swedish page falls back on", []string{"layouts/i18n/en.yaml"})
@@ -42,15 +34,7 @@ func TestSessionArabicStrings(t *testing.T) {
 	s.write(source.SiteFile, strings.Replace(sitetest.Site, "language: ja", "language: ar", 1))
 	s.write("content/posts/jp-down.md", "---\nregion: jp\nservice: psn\nstate: major_outage\ntimestamp: 2011-05-18T00:00:00Z\n---\nDown.\n")
 	s.write("content/posts/na-down.md", "---\nregion: na\nservice: psn\nstate: major_outage\ntimestamp: 2011-05-18T00:00:00Z\n---\nDown.\n")
-	root, err := os.OpenRoot(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer root.Close()
-	s.sess = NewSession(Options{Site: root.FS(), Defaults: sitetest.Defaults}, s.out)
-	if _, err := s.sess.Build(nil, s.now); err != nil {
-		t.Fatal(err)
-	}
+	s.start()
 	for i, text := range []string{
 		"unit_hours:\n  one: ساعة\n  two: ساعتان\n  other: \"%d ساعة\"\n",
 		"unit_hours:\n  one: ساعة\n  few: ساعتان\n  other: \"%d ساعة\"\n",
@@ -69,5 +53,18 @@ func TestSessionArabicStrings(t *testing.T) {
 		}
 		s.write("layouts/i18n/ar.yaml", text+"subscribe: اشترك الآن\n")
 		s.rebuild("arabic", []string{"layouts/i18n/ar.yaml"})
+	}
+}
+
+// start opens a watch session on the site's folder and builds it whole.
+func (s *sessionSite) start() {
+	root, err := os.OpenRoot(s.dir)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	s.t.Cleanup(func() { root.Close() })
+	s.sess = NewSession(Options{Site: root.FS(), Defaults: sitetest.Defaults}, s.out)
+	if _, err := s.sess.Build(nil, s.now); err != nil {
+		s.t.Fatal(err)
 	}
 }
